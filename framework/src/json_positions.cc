@@ -1,0 +1,121 @@
+#include "json_positions.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace drkit {
+
+TextPosition position_of(std::string_view text, std::size_t offset) {
+  TextPosition p{1, 1};
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++p.line;
+      p.column = 1;
+    } else {
+      ++p.column;
+    }
+  }
+  return p;
+}
+
+namespace {
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, std::map<std::string, TextPosition, std::less<>>& out)
+      : text_(text), out_(out) {}
+
+  void value(const std::string& path) {
+    skip_ws();
+    if (i_ >= text_.size()) return;
+    char c = text_[i_];
+    if (c == '{') {
+      ++i_;
+      while (true) {
+        skip_ws();
+        if (i_ >= text_.size() || text_[i_] == '}') { ++i_; return; }
+        if (text_[i_] == ',') { ++i_; continue; }
+        TextPosition key_pos = here();
+        std::string key = string();
+        std::string child = path.empty() ? key : path + "." + key;
+        out_.emplace(child, key_pos);
+        skip_ws();
+        if (i_ < text_.size() && text_[i_] == ':') ++i_;
+        value(child);
+      }
+    } else if (c == '[') {
+      ++i_;
+      std::size_t index = 0;
+      while (true) {
+        skip_ws();
+        if (i_ >= text_.size() || text_[i_] == ']') { ++i_; return; }
+        if (text_[i_] == ',') { ++i_; continue; }
+        std::string child = path + "[" + std::to_string(index++) + "]";
+        out_.emplace(child, here());
+        value(child);
+      }
+    } else if (c == '"') {
+      string();
+    } else {
+      while (i_ < text_.size() && !std::strchr(",]} \t\r\n", text_[i_])) ++i_;
+    }
+  }
+
+ private:
+  TextPosition here() {
+    // Incremental line/column keeps the scan linear in the text size.
+    while (pos_index_ < i_) {
+      if (text_[pos_index_++] == '\n') {
+        ++pos_.line;
+        pos_.column = 1;
+      } else {
+        ++pos_.column;
+      }
+    }
+    return pos_;
+  }
+  void skip_ws() {
+    while (i_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[i_]))) ++i_;
+  }
+  std::string string() {
+    std::string out;
+    if (i_ >= text_.size() || text_[i_] != '"') return out;
+    ++i_;
+    while (i_ < text_.size() && text_[i_] != '"') {
+      if (text_[i_] == '\\' && i_ + 1 < text_.size()) {
+        out += text_[i_ + 1];  // escapes in keys are rare; keep the escaped character
+        i_ += 2;
+        continue;
+      }
+      out += text_[i_++];
+    }
+    ++i_;
+    return out;
+  }
+
+  std::string_view text_;
+  std::map<std::string, TextPosition, std::less<>>& out_;
+  std::size_t i_ = 0;
+  std::size_t pos_index_ = 0;
+  TextPosition pos_{1, 1};
+};
+
+}  // namespace
+
+JsonPositions::JsonPositions(std::string_view text) {
+  Scanner s(text, positions_);
+  positions_.emplace("", TextPosition{1, 1});
+  s.value("");
+}
+
+TextPosition JsonPositions::find(std::string_view path) const {
+  std::string p(path);
+  while (true) {
+    if (auto it = positions_.find(p); it != positions_.end()) return it->second;
+    if (p.empty()) return {};
+    auto cut = p.find_last_of(".[");
+    p = cut == std::string::npos ? "" : p.substr(0, cut);
+  }
+}
+
+}  // namespace drkit

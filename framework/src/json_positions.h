@@ -1,0 +1,36 @@
+// JsonPositions: where each value of a JSON text starts, by JSON path.
+//
+// Boost.JSON gives no positions for parsed values, so the manifest keeps this side map to
+// point every diagnostic at file:line:column. Paths read like
+// "pipelines.failover.steps[3].with.database".
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace drkit {
+
+struct TextPosition {
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based, in bytes
+};
+
+// Line and column of a byte offset in `text`.
+TextPosition position_of(std::string_view text, std::size_t offset);
+
+class JsonPositions {
+ public:
+  // Scans syntactically valid JSON (parse it first); records each member's key position
+  // and each array element's value position.
+  explicit JsonPositions(std::string_view text);
+  JsonPositions() = default;
+
+  // The position of `path`, or of its closest recorded ancestor; {0,0} if none.
+  TextPosition find(std::string_view path) const;
+
+ private:
+  std::map<std::string, TextPosition, std::less<>> positions_;
+};
+
+}  // namespace drkit

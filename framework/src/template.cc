@@ -1,0 +1,90 @@
+#include "template.h"
+
+#include <boost/json/serialize.hpp>
+
+#include "drkit/errors.hpp"
+
+namespace drkit {
+
+namespace {
+
+struct Piece {
+  bool is_ref;
+  std::string text;
+};
+
+std::vector<Piece> split(std::string_view s) {
+  std::vector<Piece> pieces;
+  std::string literal;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s.compare(i, 3, "$${") == 0) {
+      literal += "${";
+      i += 3;
+    } else if (s.compare(i, 2, "${") == 0) {
+      auto close = s.find('}', i + 2);
+      if (close == std::string_view::npos)
+        throw ConfigError("'${' is never closed with '}' (write $${ for a literal ${)");
+      if (!literal.empty()) pieces.push_back({false, std::move(literal)}), literal.clear();
+      pieces.push_back({true, std::string(s.substr(i + 2, close - i - 2))});
+      i = close + 1;
+    } else {
+      literal += s[i++];
+    }
+  }
+  if (!literal.empty()) pieces.push_back({false, std::move(literal)});
+  return pieces;
+}
+
+}  // namespace
+
+std::vector<std::string> template_references(std::string_view text) {
+  std::vector<std::string> refs;
+  for (auto& p : split(text))
+    if (p.is_ref) refs.push_back(std::move(p.text));
+  return refs;
+}
+
+boost::json::value resolve_templates(const boost::json::value& v, const TemplateLookup& lookup,
+                                     const std::string& path, Diagnostics& out) {
+  switch (v.kind()) {
+    case boost::json::kind::string: {
+      std::string_view s = v.get_string();
+      if (s.find("${") == std::string_view::npos) return v;
+      try {
+        auto pieces = split(s);
+        if (pieces.size() == 1 && pieces[0].is_ref) return lookup(pieces[0].text);
+        std::string text;
+        for (const auto& p : pieces) {
+          if (!p.is_ref) {
+            text += p.text;
+            continue;
+          }
+          auto value = lookup(p.text);
+          text += value.is_string() ? std::string(value.get_string()) : boost::json::serialize(value);
+        }
+        return boost::json::value(text);
+      } catch (const ConfigError& e) {
+        out.push_back({"", 0, 0, path, e.what()});
+        return v;
+      }
+    }
+    case boost::json::kind::array: {
+      boost::json::array a;
+      std::size_t i = 0;
+      for (const auto& item : v.get_array())
+        a.push_back(resolve_templates(item, lookup, path + "[" + std::to_string(i++) + "]", out));
+      return a;
+    }
+    case boost::json::kind::object: {
+      boost::json::object o;
+      for (const auto& [k, item] : v.get_object())
+        o[k] = resolve_templates(item, lookup, path + "." + std::string(k), out);
+      return o;
+    }
+    default:
+      return v;
+  }
+}
+
+}  // namespace drkit
