@@ -1,0 +1,113 @@
+#include "smtp_client.hpp"
+
+#include <memory>
+#include <sstream>
+
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SMTPClientSession.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Timespan.h>
+#include <fmt/format.h>
+
+#include "drkit/errors.hpp"
+#include "transport_failure.hpp"
+
+namespace drkit::notify {
+namespace {
+
+using Poco::Net::SMTPClientSession;
+
+// Poco keeps the session's socket protected; STARTTLS must swap it for a TLS socket that
+// verifies the configured host name (Poco's SecureSMTPClientSession would verify the peer's
+// IP address when built on our own connected socket).
+class Session final : public SMTPClientSession {
+ public:
+  using SMTPClientSession::SMTPClientSession;
+  Poco::Net::DialogSocket& dialog() { return socket(); }
+};
+
+AttemptFailure reply_failure(std::string what, int status, const std::string& reply) {
+  AttemptFailure f;
+  f.message = fmt::format("{}: {}", what, reply.empty() ? std::to_string(status) : reply);
+  f.retryable = status >= 400 && status < 500;
+  f.code = status > 0 ? fmt::format("notify.smtp.{}", status) : "notify.smtp";
+  return f;
+}
+
+// Poco's SMTPException carries the reply code as its code() and the reply in its message.
+AttemptFailure smtp_failure(const Poco::Net::SMTPException& e) {
+  AttemptFailure f;
+  f.message = e.displayText();
+  f.retryable = e.code() >= 400 && e.code() < 500;
+  f.code = e.code() > 0 ? fmt::format("notify.smtp.{}", e.code()) : "notify.smtp";
+  return f;
+}
+
+SMTPClientSession::LoginMethod login_method(SmtpAuth auth) {
+  return auth == SmtpAuth::login ? SMTPClientSession::AUTH_LOGIN : SMTPClientSession::AUTH_PLAIN;
+}
+
+}  // namespace
+
+std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const SmtpEnvelope& envelope,
+                                             const std::string& message, Duration timeout,
+                                             CancelWatch& watch, const CancellationToken& token) {
+  const Poco::Timespan to(timeout.count() * 1000);
+  try {
+    Poco::Net::SocketAddress address(server.host, static_cast<Poco::UInt16>(server.port));
+    // Created unconnected so the watch covers the connect as well.
+    Poco::Net::StreamSocket socket(address.family());
+    std::unique_ptr<Session> session;
+    CancelWatch::Scope scope(watch, socket.impl()->sockfd());
+    socket.connect(address, to);
+    socket.setReceiveTimeout(to);
+    socket.setSendTimeout(to);
+
+    if (server.security == SmtpSecurity::tls) {
+      auto secure = Poco::Net::SecureStreamSocket::attach(socket, server.host,
+                                                          make_client_context(server.tls));
+      session = std::make_unique<Session>(secure);
+    } else {
+      session = std::make_unique<Session>(socket);
+    }
+    session->setTimeout(to);
+    session->login();  // reads the greeting, then EHLO (HELO if EHLO is refused)
+
+    if (server.security == SmtpSecurity::starttls) {
+      std::string reply;
+      int status = session->sendCommand("STARTTLS", reply);
+      if (status != 220)
+        return reply_failure("the server refused STARTTLS (set tls to \"tls\" for port 465, or "
+                             "\"none\" for a relay without TLS)",
+                             status, reply);
+      auto secure = Poco::Net::SecureStreamSocket::attach(session->dialog(), server.host,
+                                                          make_client_context(server.tls));
+      session->dialog() = secure;
+    }
+    if (server.auth != SmtpAuth::none) {
+      // Says EHLO again first: capabilities change after STARTTLS (RFC 3207).
+      session->login(login_method(server.auth), server.username, server.password);
+    } else if (server.security == SmtpSecurity::starttls) {
+      session->login();
+    }
+    session->sendAddresses(envelope.from, envelope.recipients);
+    session->sendData();
+    std::istringstream in(message);
+    session->sendMessage(in);
+    try {
+      session->close();  // QUIT; the message is already accepted, so a failure here is moot
+    } catch (const Poco::Exception&) {
+    }
+    return std::nullopt;
+  } catch (const Poco::Net::SMTPException& e) {
+    if (token.cancelled()) throw Cancelled();
+    return smtp_failure(e);
+  } catch (const Poco::Exception& e) {
+    if (token.cancelled()) throw Cancelled();
+    return transport_failure(e);
+  }
+}
+
+}  // namespace drkit::notify

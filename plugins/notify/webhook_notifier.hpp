@@ -1,0 +1,35 @@
+// notify.webhook: posts each event as JSON to any HTTP(S) endpoint.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <Poco/URI.h>
+
+#include "delivery.hpp"
+#include "drkit/component.hpp"
+#include "drkit/spec.hpp"
+#include "secret_scrubber.hpp"
+#include "tls_options.hpp"
+
+namespace drkit::notify {
+
+class WebhookNotifier final : public Notifier {
+ public:
+  static ComponentSpec spec();
+  // Throws ConfigError for a bad url, header name or header value.
+  explicit WebhookNotifier(const Params& params);
+  void notify(const Event& event, Context& ctx) override;
+
+ private:
+  Poco::URI url_;
+  std::string secret_;  // HMAC key; empty: no signature
+  std::string signature_header_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  TlsOptions tls_;
+  DeliveryOptions delivery_;
+  SecretScrubber scrubber_;
+};
+
+}  // namespace drkit::notify
