@@ -1,5 +1,7 @@
 #include "invocation_context.h"
 
+#include <signal.h>
+
 namespace drkit {
 
 InvocationContext::InvocationContext(RunScope& scope, Params params, Invocation invocation,
@@ -16,6 +18,23 @@ void InvocationContext::progress(std::uint64_t done, std::uint64_t total, std::s
 
 const boost::json::object* InvocationContext::step_outputs(std::string_view step_id) const {
   return scope_.outputs(step_id);
+}
+
+void InvocationContext::child_started(pid_t pid) {
+  scope_.child_started(pid);
+  std::lock_guard lock(children_mu_);
+  children_.insert(pid);
+}
+
+void InvocationContext::child_finished(pid_t pid) {
+  scope_.child_finished(pid);
+  std::lock_guard lock(children_mu_);
+  children_.erase(pid);
+}
+
+void InvocationContext::signal_children(int signal) {
+  std::lock_guard lock(children_mu_);
+  for (pid_t pid : children_) ::kill(-pid, signal);
 }
 
 void InvocationContext::ScopeLog::write(LogLevel level, std::string_view message) {

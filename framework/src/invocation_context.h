@@ -1,6 +1,9 @@
 // InvocationContext: the Context given to one component call.
 #pragma once
 
+#include <mutex>
+#include <set>
+
 #include "drkit/context.hpp"
 #include "run_scope.h"
 
@@ -20,8 +23,10 @@ class InvocationContext final : public Context {
   const boost::json::object* step_outputs(std::string_view step_id) const override;
   void forget_shared(const std::string& key) override { scope_.forget_shared(key); }
   void add_secret(std::string value) override { scope_.redactor().add(std::move(value)); }
-  void child_started(pid_t pid) override { scope_.child_started(pid); }
-  void child_finished(pid_t pid) override { scope_.child_finished(pid); }
+  void child_started(pid_t pid) override;
+  void child_finished(pid_t pid) override;
+  // Sends `signal` to the process groups of the children this invocation started.
+  void signal_children(int signal);
 
  protected:
   std::shared_ptr<void> shared_any(const std::string& key,
@@ -45,6 +50,8 @@ class InvocationContext final : public Context {
   const CancellationToken& cancellation_;
   bool dry_run_;
   ScopeLog log_{*this};
+  std::mutex children_mu_;
+  std::set<pid_t> children_;
 };
 
 }  // namespace drkit

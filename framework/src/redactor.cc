@@ -31,18 +31,18 @@ std::string Redactor::redact(std::string_view text) const {
   return out;
 }
 
-boost::json::value Redactor::redact(const boost::json::value& v) const {
+boost::json::value Redactor::redact_json(const boost::json::value& v) const {
   switch (v.kind()) {
     case boost::json::kind::string:
       return boost::json::value(redact(std::string_view(v.get_string())));
     case boost::json::kind::array: {
       boost::json::array a;
-      for (const auto& item : v.get_array()) a.push_back(redact(item));
+      for (const auto& item : v.get_array()) a.push_back(redact_json(item));
       return a;
     }
     case boost::json::kind::object: {
       boost::json::object o;
-      for (const auto& [k, item] : v.get_object()) o[k] = redact(item);
+      for (const auto& [k, item] : v.get_object()) o[k] = redact_json(item);
       return o;
     }
     default:

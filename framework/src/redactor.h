@@ -21,7 +21,7 @@ class Redactor {
   void add(std::string secret);
   std::string redact(std::string_view text) const;
   // Redacts every string inside a JSON value (keys are left alone).
-  boost::json::value redact(const boost::json::value& v) const;
+  boost::json::value redact_json(const boost::json::value& v) const;
   bool empty() const;
 
  private:

@@ -1,0 +1,56 @@
+#include "workspace.h"
+
+#include <cstdlib>
+
+#include "manifest_validator.h"
+
+namespace drkit::cli {
+
+namespace fs = std::filesystem;
+
+void Workspace::load_plugins(const GlobalOptions& options, const std::vector<fs::path>& manifest_dirs) {
+  std::vector<fs::path> explicit_dirs;
+  for (const auto& entry : options.plugin_path) {
+    std::string_view s(entry);
+    while (!s.empty()) {
+      auto colon = s.find(':');
+      if (colon != 0) explicit_dirs.emplace_back(s.substr(0, colon));
+      if (colon == std::string_view::npos) break;
+      s.remove_prefix(colon + 1);
+    }
+  }
+  LoaderOptions lo{default_plugin_path(explicit_dirs, manifest_dirs), options.allow_insecure_plugins};
+  auto problems = loader_.load(lo);
+  if (!problems.empty()) throw ValidationFailed(problems);
+  registry_.freeze();
+}
+
+std::unique_ptr<Workspace> Workspace::plugins_only(const GlobalOptions& options) {
+  auto ws = std::unique_ptr<Workspace>(new Workspace());
+  ws->load_plugins(options, {});
+  return ws;
+}
+
+std::unique_ptr<Workspace> Workspace::with_manifest(const GlobalOptions& options) {
+  auto ws = std::unique_ptr<Workspace>(new Workspace());
+  ws->manifest_ = load_manifest(options.manifest, options.environment);
+  ws->load_plugins(options, ws->manifest_->plugin_path);
+  auto problems = validate_manifest(*ws->manifest_, ws->registry_);
+  if (!problems.empty()) throw ValidationFailed(problems);
+  return ws;
+}
+
+const PipelineDef& Workspace::pipeline(const std::string& name) const {
+  if (const auto* p = manifest_->pipeline(name)) return *p;
+  throw ValidationFailed({{manifest_->file.string(), 0, 0, "pipelines", manifest_->unknown_pipeline_message(name)}});
+}
+
+fs::path state_dir(const GlobalOptions& options) {
+  if (!options.state_dir.empty()) return options.state_dir;
+  if (const char* s = std::getenv("DRKIT_STATE_DIR"); s && *s) return s;
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return fs::path(x) / "drkit";
+  const char* home = std::getenv("HOME");
+  return fs::path(home && *home ? home : "/tmp") / ".local" / "state" / "drkit";
+}
+
+}  // namespace drkit::cli

@@ -1,0 +1,47 @@
+// RunLock: at most one run per manifest + pipeline + environment at a time.
+//
+// A lock file in `state_dir`/locks/, held with flock(2) for the life of the process, so the
+// kernel releases it when the holder dies (kill -9, power loss). The file's content names
+// the holder (run id, pid, host, start time) for the "locked by" message. A run left
+// "running" in the journal by a dead holder is detected by the engine (lock free + active
+// run row) and is never silently taken over: only `drkit resume` does that.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace drkit {
+
+struct LockHolder {
+  std::string run_id;
+  int pid = 0;
+  std::string host;
+  std::string started_at;  // ISO 8601 UTC
+};
+
+class RunLock {
+ public:
+  // Tries to take the lock for `key`. Returns nullopt and fills `holder` (when readable)
+  // if another live process holds it. Throws std::runtime_error if the lock file cannot be
+  // created.
+  static std::optional<RunLock> try_acquire(const std::filesystem::path& state_dir,
+                                            const std::string& key, const LockHolder& me,
+                                            LockHolder* holder);
+  RunLock(RunLock&& other) noexcept;
+  RunLock& operator=(RunLock&& other) noexcept;
+  RunLock(const RunLock&) = delete;
+  RunLock& operator=(const RunLock&) = delete;
+  ~RunLock();  // releases the lock
+
+  // Rewrites the holder line (e.g. once the run id is known).
+  void update_holder(const LockHolder& me);
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  RunLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+  int fd_ = -1;
+  std::filesystem::path path_;
+};
+
+}  // namespace drkit
