@@ -122,6 +122,10 @@ class Validator {
   }
 
   void reference(const std::string& ref, const std::string& path, const std::set<std::string>& earlier) {
+    if (ref.starts_with("secret:") && (path.ends_with(".argv") || path.find(".argv[") != std::string::npos)) {
+      return error(path, fmt::format("'${{{}}}': secrets must not go on a command line (any user can read it "
+                                     "with ps): pass it through \"env\" or \"stdin\"", ref));
+    }
     if (ref.starts_with("secret:")) {
       try {
         read_secret(ref, fs::absolute(m_.file).parent_path());

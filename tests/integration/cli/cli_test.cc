@@ -1,0 +1,128 @@
+// The CLI's contract: exit codes, messages that name the file and what to do, help text.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "drkit_process.h"
+
+namespace drkit::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+const std::string kHello = std::string(DRKIT_SOURCE_DIR) + "/examples/hello/drkit.json";
+
+TEST(Cli, ValidatesTheExample) {
+  auto r = drkit({"validate", "-m", kHello});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("valid (2 pipelines"));
+  auto j = drkit({"validate", "-m", kHello, "--output", "json"});
+  EXPECT_EQ(boost::json::parse(j.out).at("valid").as_bool(), true);
+}
+
+TEST(Cli, InvalidManifestExits2WithOneLinePerProblem) {
+  TempDir dir;
+  write_file(dir / "drkit.json", R"({"drkit": 1,
+  "pipelines": {"p": {"steps": [
+    {"id": "a", "uses": "core.exce", "with": {}},
+    {"id": "b", "uses": "core.sleep", "with": {"duraton": "1s"}}
+  ]}}})");
+  auto r = drkit({"validate", "-m", (dir / "drkit.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 3u) << r.err;
+  std::string file = (dir / "drkit.json").string();
+  EXPECT_EQ(lines[0], file + ":3:25: pipelines.p.steps[0].uses: unknown step 'core.exce'; did you mean 'core.exec'?");
+  EXPECT_THAT(r.err, HasSubstr(file + ":4:45: pipelines.p.steps[1].with.duraton: unknown parameter 'duraton' for sleep; did you mean 'duration'?"));
+  EXPECT_THAT(r.err, HasSubstr("missing required parameter 'duration'"));
+  auto j = drkit({"validate", "-m", (dir / "drkit.json").string(), "--output", "json"});
+  EXPECT_EQ(boost::json::parse(j.out).at("problems").as_array().size(), 3u);
+}
+
+TEST(Cli, MissingManifestAndSyntaxErrorsExit2) {
+  TempDir dir;
+  auto missing = drkit({"validate", "-m", (dir / "nope.json").string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("nope.json: cannot read the manifest: no such file"));
+  write_file(dir / "bad.json", "{\n  \"drkit\": 1,\n  \"pipelines\": {\n}\n");
+  auto syntax = drkit({"validate", "-m", (dir / "bad.json").string()});
+  EXPECT_EQ(syntax.exit_code, 2);
+  EXPECT_THAT(syntax.err, HasSubstr("bad.json:5:1: invalid JSON"));
+}
+
+TEST(Cli, MissingSecretIsAValidationError) {
+  TempDir dir;
+  write_file(dir / "drkit.json", R"({"drkit": 1, "pipelines": {"p": {"steps": [
+    {"id": "a", "uses": "core.exec", "with": {"argv": ["true"], "env": {"PW": "${secret:env:DRKIT_NO_SUCH_VAR}"}}}]}}})");
+  auto r = drkit({"validate", "-m", (dir / "drkit.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("secret environment variable DRKIT_NO_SUCH_VAR is not set"));
+}
+
+TEST(Cli, UnknownCommandSuggestsTheClosest) {
+  auto r = drkit({"valdate"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'valdate'; did you mean 'validate'?"));
+}
+
+TEST(Cli, EveryCommandHasHelpWithExamples) {
+  for (const char* cmd : {"validate", "plan", "run", "resume", "check", "probe", "runs", "report", "plugins", "schema", "notify"}) {
+    auto r = drkit({cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_THAT(r.out, HasSubstr("Examples:")) << cmd;
+  }
+}
+
+TEST(Cli, PlanShowsStepsWithoutRunningThem) {
+  TempDir state;
+  auto r = drkit({"plan", "failover", "-m", kHello, "--state-dir", state.path().string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("nothing below has been done"));
+  EXPECT_THAT(r.out, HasSubstr("in parallel:"));
+  EXPECT_THAT(r.out, HasSubstr("<outputs of snapshot-a.stdout>"));
+  auto bad = drkit({"plan", "failovr", "-m", kHello});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("unknown pipeline 'failovr'; did you mean 'failover'?"));
+}
+
+TEST(Cli, RunsTheHelloExampleAndReports) {
+  TempDir state;
+  auto r = drkit({"run", "failover", "-m", kHello, "--state-dir", state.path().string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto rep = drkit({"report", "last", "--state-dir", state.path().string()});
+  EXPECT_EQ(rep.exit_code, 0);
+  EXPECT_THAT(rep.out, HasSubstr("switch"));
+  EXPECT_THAT(rep.out, HasSubstr("RTO"));
+  auto runs = drkit({"runs", "--state-dir", state.path().string()});
+  EXPECT_THAT(runs.out, HasSubstr("failover"));
+  EXPECT_THAT(runs.out, HasSubstr("succeeded"));
+}
+
+TEST(Cli, PluginsListDescribeAndSchema) {
+  auto list = drkit({"plugins", "list"});
+  EXPECT_EQ(list.exit_code, 0);
+  EXPECT_THAT(list.out, HasSubstr("core.exec"));
+  auto desc = drkit({"plugins", "describe", "core"});
+  EXPECT_THAT(desc.out, HasSubstr("ABI version: 1"));
+  EXPECT_THAT(desc.out, HasSubstr("argv"));
+  auto bad = drkit({"plugins", "describe", "core.exce"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("did you mean 'core.exec'?"));
+  auto schema = drkit({"schema"});
+  ASSERT_EQ(schema.exit_code, 0);
+  auto s = boost::json::parse(schema.out).as_object();
+  EXPECT_TRUE(s.at("$defs").as_object().contains("step"));
+}
+
+TEST(Cli, ProbeAdHoc) {
+  auto ok = drkit({"probe", "core.command", "--with", R"(argv=["true"])", "-m", "/nonexistent.json"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  auto no = drkit({"probe", "core.file", "--with", "path=/definitely/not/here", "-m", "/nonexistent.json"});
+  EXPECT_EQ(no.exit_code, 1);
+  EXPECT_THAT(no.out, HasSubstr("does not hold"));
+}
+
+}  // namespace
+}  // namespace drkit::test
