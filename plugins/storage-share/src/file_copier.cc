@@ -175,6 +175,9 @@ CopyResult FileCopier::copy(const CopyRequest& r) {
       }
       break;
     }
+    // Start writing this chunk to disk now rather than at fsync: the disk works while the
+    // next chunk is copied, so the final fsync finds little left to do.
+    ::sync_file_range(dst, static_cast<off_t>(off), n, SYNC_FILE_RANGE_WRITE);
     off += static_cast<std::uint64_t>(n);
     on_bytes_(static_cast<std::uint64_t>(n));
   }
