@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <regex>
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -89,6 +90,10 @@ std::optional<Duration> parse_retry_after(std::string_view value,
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), secs);
   if (ec == std::errc() && end == value.data() + value.size())
     return secs < 0 ? std::nullopt : std::optional<Duration>(std::chrono::seconds(std::min(secs, 86400LL * 365)));
+  // IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"): Poco's parser accepts almost anything.
+  static const std::regex kHttpDate(
+      R"([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT)");
+  if (!std::regex_match(value.begin(), value.end(), kHttpDate)) return std::nullopt;
   try {
     int tz = 0;
     Poco::DateTime dt = Poco::DateTimeParser::parse(Poco::DateTimeFormat::HTTP_FORMAT,

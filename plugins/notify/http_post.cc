@@ -5,7 +5,6 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -69,7 +68,9 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
     if (https) {
       auto secure = Poco::Net::SecureStreamSocket::attach(socket, url.getHost(),
                                                           make_client_context(tls));
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(secure);
+      // HTTPSClientSession refuses an already connected socket; the plain session speaks
+      // through the TLS socket just as well.
+      session = std::make_unique<Poco::Net::HTTPClientSession>(secure);
     } else {
       session = std::make_unique<Poco::Net::HTTPClientSession>(socket);
     }

@@ -60,7 +60,7 @@ std::string compose_message(const MailContent& mail) {
     return m;
   }
   auto boundary = "=_drkit_" + random_hex(12);
-  m += fmt::format("Content-Type: multipart/alternative; boundary=\"{}\"\r\n\r\n", boundary);
+  m += fmt::format("Content-Type: multipart/alternative;\r\n boundary=\"{}\"\r\n\r\n", boundary);
   m += "This is a MIME message with a text and an HTML version.\r\n";
   // Readers show the last alternative they understand: plain text first, HTML last.
   m += "--" + boundary + "\r\n" + part("text/plain", mail.text);

@@ -3,6 +3,7 @@
 #include <memory>
 #include <sstream>
 
+#include <Poco/Base64Encoder.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SMTPClientSession.h>
 #include <Poco/Net/SecureStreamSocket.h>
@@ -45,8 +46,27 @@ AttemptFailure smtp_failure(const Poco::Net::SMTPException& e) {
   return f;
 }
 
-SMTPClientSession::LoginMethod login_method(SmtpAuth auth) {
-  return auth == SmtpAuth::login ? SMTPClientSession::AUTH_LOGIN : SMTPClientSession::AUTH_PLAIN;
+std::string base64(const std::string& s) {
+  std::ostringstream out;
+  Poco::Base64Encoder enc(out);
+  enc.rdbuf()->setLineLength(0);
+  enc << s;
+  enc.close();
+  return out.str();
+}
+
+// AUTH LOGIN, answering the two 334 prompts in order. Poco's version insists on the prompt
+// texts "Username:"/"Password:", which servers word differently.
+std::optional<AttemptFailure> auth_login(SMTPClientSession& session, const std::string& user,
+                                         const std::string& password) {
+  std::string reply;
+  int status = session.sendCommand("AUTH LOGIN", reply);
+  if (status != 334) return reply_failure("AUTH LOGIN refused", status, reply);
+  status = session.sendCommand(base64(user), reply);
+  if (status != 334) return reply_failure("AUTH LOGIN: user refused", status, reply);
+  status = session.sendCommand(base64(password), reply);
+  if (status != 235) return reply_failure("AUTH LOGIN failed", status, reply);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -86,11 +106,14 @@ std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const Smt
                                                           make_client_context(server.tls));
       session->dialog() = secure;
     }
-    if (server.auth != SmtpAuth::none) {
+    if (server.auth == SmtpAuth::plain) {
       // Says EHLO again first: capabilities change after STARTTLS (RFC 3207).
-      session->login(login_method(server.auth), server.username, server.password);
-    } else if (server.security == SmtpSecurity::starttls) {
-      session->login();
+      session->login(SMTPClientSession::AUTH_PLAIN, server.username, server.password);
+    } else {
+      if (server.security == SmtpSecurity::starttls) session->login();
+      if (server.auth == SmtpAuth::login) {
+        if (auto f = auth_login(*session, server.username, server.password)) return f;
+      }
     }
     session->sendAddresses(envelope.from, envelope.recipients);
     session->sendData();

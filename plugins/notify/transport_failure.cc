@@ -9,8 +9,11 @@ namespace drkit::notify {
 AttemptFailure transport_failure(const Poco::Exception& e) {
   if (dynamic_cast<const Poco::TimeoutException*>(&e))
     return {fmt::format("timed out ({})", e.displayText()), true, "notify.timeout"};
+  // OpenSSL's own chain check surfaces as a plain SSLException "certificate verify failed".
   if (dynamic_cast<const Poco::Net::CertificateValidationException*>(&e) ||
-      dynamic_cast<const Poco::Net::InvalidCertificateException*>(&e))
+      dynamic_cast<const Poco::Net::InvalidCertificateException*>(&e) ||
+      (dynamic_cast<const Poco::Net::SSLException*>(&e) &&
+       e.displayText().find("certificate verify failed") != std::string::npos))
     return {fmt::format("TLS certificate rejected: {} (give ca_file: the CA that issued the "
                         "server's certificate)",
                         e.displayText()),
