@@ -34,14 +34,17 @@ class RunLock {
   RunLock& operator=(const RunLock&) = delete;
   ~RunLock();  // releases the lock
 
-  // Rewrites the holder line (e.g. once the run id is known).
+  // Rewrites the holder line (e.g. once the run id is known). Throws std::runtime_error
+  // if the file cannot be written.
   void update_holder(const LockHolder& me);
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  RunLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
-  int fd_ = -1;
-  std::filesystem::path path_;
+  RunLock(int fd, std::filesystem::path path, std::string key)
+      : fd_(fd), path_(std::move(path)), key_(std::move(key)) {}
+  int fd_ = -1;                 // holds the flock; -1 once moved from
+  std::filesystem::path path_;  // state_dir/locks/<first 16 hex digits of sha256(key)>.lock
+  std::string key_;             // written into the holder line, for whoever inspects the file
 };
 
 }  // namespace drkit
