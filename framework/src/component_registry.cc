@@ -11,6 +11,10 @@ void ComponentRegistry::begin_plugin(std::string plugin_name, std::filesystem::p
   current_file_ = std::move(file);
 }
 
+void ComponentRegistry::remove_plugin_file(const std::filesystem::path& file) {
+  std::erase_if(entries_, [&](const auto& item) { return item.second.plugin_file == file; });
+}
+
 void ComponentRegistry::add(ComponentKind kind, ComponentSpec spec, StepFactory s,
                             ProbeFactory p, NotifierFactory n) {
   if (frozen_) throw ConfigError("the component registry is frozen: register at load time");

@@ -29,6 +29,12 @@ class ComponentRegistry final : public Registry {
  public:
   // Components registered from now on belong to this plugin.
   void begin_plugin(std::string plugin_name, std::filesystem::path file);
+  // Removes what the current plugin registered: its registration failed part-way, and its
+  // components must not outlive the refusal.
+  void abandon_plugin() { remove_plugin_file(current_file_); }
+  // Removes every component registered from `file` (its factories hold that file's code, so
+  // they must go before the library is unloaded). Allowed on a frozen registry.
+  void remove_plugin_file(const std::filesystem::path& file);
   void freeze() { frozen_ = true; }
 
   void add_step(ComponentSpec spec, StepFactory make) override;

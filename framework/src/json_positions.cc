@@ -1,6 +1,7 @@
 #include "json_positions.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 
 namespace drkit {
@@ -77,20 +78,68 @@ class Scanner {
   void skip_ws() {
     while (i_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[i_]))) ++i_;
   }
+  // Decodes escapes exactly as Boost.JSON does: diagnostic paths are built from its keys.
   std::string string() {
     std::string out;
     if (i_ >= text_.size() || text_[i_] != '"') return out;
     ++i_;
     while (i_ < text_.size() && text_[i_] != '"') {
       if (text_[i_] == '\\' && i_ + 1 < text_.size()) {
-        out += text_[i_ + 1];  // escapes in keys are rare; keep the escaped character
+        char e = text_[i_ + 1];
         i_ += 2;
+        switch (e) {
+          case 'b': out += '\b'; break;
+          case 'f': out += '\f'; break;
+          case 'n': out += '\n'; break;
+          case 'r': out += '\r'; break;
+          case 't': out += '\t'; break;
+          case 'u': append_utf8(out, code_point()); break;
+          default: out += e;  // \" \\ \/
+        }
         continue;
       }
       out += text_[i_++];
     }
     ++i_;
     return out;
+  }
+
+  // The code point of a \uXXXX escape (i_ after the 'u'), joining a surrogate pair.
+  std::uint32_t code_point() {
+    std::uint32_t cp = hex4();
+    if (cp >= 0xD800 && cp <= 0xDBFF && text_.substr(i_, 2) == "\\u") {
+      i_ += 2;
+      std::uint32_t low = hex4();
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    return cp;
+  }
+  std::uint32_t hex4() {
+    std::uint32_t v = 0;
+    for (int k = 0; k < 4 && i_ < text_.size(); ++k, ++i_) {
+      char c = text_[i_];
+      v = v * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(c))
+                                                  ? c - '0'
+                                                  : (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10));
+    }
+    return v;
+  }
+  static void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
   }
 
   std::string_view text_;

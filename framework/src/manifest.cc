@@ -29,7 +29,8 @@ std::vector<const StepDef*> PipelineDef::steps() const {
 void Manifest::locate(Diagnostics& diagnostics) const {
   for (auto& d : diagnostics) {
     if (d.file.empty()) d.file = file.string();
-    if (d.line == 0 && !d.path.empty()) {
+    // An empty path is the whole manifest: its first character.
+    if (d.line == 0) {
       // An environment overlay's value is where the user wrote it.
       TextPosition p = positions.find(d.path);
       if (!environment.empty()) {
@@ -372,7 +373,7 @@ Manifest parse_manifest(std::string text, const fs::path& file, const std::strin
       if (const auto* v = m.vars.if_contains(name)) return *v;
       std::vector<std::string> names;
       for (const auto& [k, v] : m.vars) names.emplace_back(k);
-      throw ConfigError(fmt::format("unknown variable '{}'{}: define it under \"vars\"", name,
+      throw ConfigError(fmt::format("unknown variable '{}': define it under \"vars\"{}", name,
                                     did_you_mean(name, names)));
     }
     return json::value("${" + std::string(ref) + "}");  // left for later
@@ -472,6 +473,13 @@ Manifest parse_manifest(std::string text, const fs::path& file, const std::strin
 }
 
 Manifest load_manifest(const fs::path& file, const std::string& environment) {
+  std::error_code dir_ec;
+  // An ifstream opens a folder without error and reads nothing from it.
+  if (fs::is_directory(file, dir_ec)) {
+    throw ValidationFailed({{file.string(), 0, 0, "",
+                             "cannot read the manifest: it is a folder (pass --manifest "
+                             "FOLDER/drkit.json)"}});
+  }
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::error_code ec;

@@ -27,6 +27,10 @@ std::string read_secret(std::string_view ref, const fs::path& manifest_dir) {
   if (ref.starts_with("secret:file:")) {
     fs::path p(std::string(ref.substr(12)));
     if (p.is_relative()) p = manifest_dir / p;
+    std::error_code ec;
+    // An ifstream opens a folder without error: the secret would silently be empty.
+    if (fs::is_directory(p, ec))
+      throw ConfigError(fmt::format("secret file {} is a folder, not a file: fix the path", p.string()));
     std::ifstream in(p, std::ios::binary);
     if (!in) throw ConfigError(fmt::format("secret file {} cannot be read: create it (mode 0600) or fix the path", p.string()));
     std::ostringstream s;

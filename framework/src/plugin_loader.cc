@@ -58,7 +58,11 @@ std::vector<fs::path> default_plugin_path(const std::vector<fs::path>& explicit_
   return out;
 }
 
-PluginLoader::~PluginLoader() = default;
+// The registry's factories are std::functions whose code lives in the plugins: destroying
+// them after dlclose jumps into unmapped memory.
+PluginLoader::~PluginLoader() {
+  for (const auto& p : plugins_) registry_.remove_plugin_file(p.file);
+}
 
 Diagnostics PluginLoader::load(const LoaderOptions& options) {
   Diagnostics problems;
@@ -79,7 +83,8 @@ Diagnostics PluginLoader::load(const LoaderOptions& options) {
       try {
         load_file(file, options.allow_insecure);
       } catch (const std::exception& e) {
-        problems.push_back({file.string(), 0, 0, "", e.what()});
+        // The message names the file already; a Diagnostic file would print it twice.
+        problems.push_back({"", 0, 0, "", e.what()});
       }
     }
   }
@@ -118,6 +123,12 @@ void PluginLoader::load_file(const fs::path& file, bool allow_insecure) {
         "rebuild the plugin with the same compiler, standard library and Boost",
         file.string(), d->toolchain ? d->toolchain : "", kToolchain));
   }
+  if (!d->name || !*d->name || !d->register_components) {
+    throw std::runtime_error(fmt::format(
+        "plugin {} has an incomplete descriptor (no name or register function): build it with "
+        "DRKIT_PLUGIN from drkit/plugin.hpp",
+        file.string()));
+  }
   for (const auto& p : plugins_) {
     if (p.name == d->name) {
       throw std::runtime_error(fmt::format("plugin name '{}' is used by both {} and {}", p.name,
@@ -128,9 +139,14 @@ void PluginLoader::load_file(const fs::path& file, bool allow_insecure) {
   // leaves factories whose code lives in it.
   libraries_.push_back(lib);
   registry_.begin_plugin(d->name, file);
-  d->register_components(registry_);
-  plugins_.push_back({d->name, d->version, d->summary ? d->summary : "", d->abi_version,
-                      d->toolchain, file});
+  try {
+    d->register_components(registry_);
+  } catch (...) {
+    registry_.abandon_plugin();
+    throw;
+  }
+  plugins_.push_back({d->name, d->version ? d->version : "", d->summary ? d->summary : "",
+                      d->abi_version, d->toolchain, file});
 }
 
 }  // namespace drkit

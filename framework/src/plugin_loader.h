@@ -41,10 +41,12 @@ std::vector<std::filesystem::path> default_plugin_path(
 
 class PluginLoader {
  public:
+  // REQUIRES: `registry` outlives the loader (declare it first).
   explicit PluginLoader(ComponentRegistry& registry) : registry_(registry) {}
   PluginLoader(const PluginLoader&) = delete;
   PluginLoader& operator=(const PluginLoader&) = delete;
-  // Components made by plugins must be destroyed before the loader (it unloads them).
+  // Removes the plugins' components from the registry, then unloads the plugins.
+  // Components made by plugins must be destroyed before the loader.
   ~PluginLoader();
 
   // Loads every plugin on the path; returns one diagnostic per refused file.
