@@ -92,7 +92,22 @@ void get_persistent_chat_state(CmdletCall& c) {
     if (glob_match(filter, p.state_identity)) c.output.push_back(state_object(p));
 }
 
+void set_one_pool_state(CmdletCall& c, const std::string& identity);
+
 void set_persistent_chat_state(CmdletCall& c) {
+  // Objects piped from Get-CsPersistentChatState bind to -Instance, one by one.
+  if (!c.params.has("Instance") && !c.params.has("Identity") && !c.input.empty()) {
+    for (const auto& item : c.input) {
+      auto o = item.object_if();
+      auto id = o ? o->find("Identity") : nullptr;
+      if (!id)
+        throw CmdletError("The input object cannot be bound to any parameters for the command either because the command does not take pipeline input or the input and its properties do not match any of the parameters that take pipeline input.",
+                          "InvalidArgument", "InputObjectNotBound",
+                          "System.Management.Automation.ParameterBindingException");
+      set_one_pool_state(c, id->to_string());
+    }
+    return;
+  }
   std::string identity;
   if (auto inst = c.params.get("Instance")) {
     if (c.params.has("Identity"))
@@ -109,6 +124,10 @@ void set_persistent_chat_state(CmdletCall& c) {
   } else {
     identity = c.params.has("Identity") ? c.params.string("Identity") : "global";
   }
+  set_one_pool_state(c, identity);
+}
+
+void set_one_pool_state(CmdletCall& c, const std::string& identity) {
   Pool* p = c.topology.find_pool_by_state_identity(identity);
   if (!p)
     throw CmdletError(fmt::format("Cannot find \"PersistentChatState\" \"{}\" because it does not exist.",

@@ -117,7 +117,7 @@ void Interpreter::execute_statement(const Statement& s, std::vector<Value>& outp
     auto items = run_pipeline(*p->pipeline);
     output.insert(output.end(), items.begin(), items.end());
   } else if (auto a = std::get_if<AssignStmt>(&s.node)) {
-    assign(a->variable, collapse(run_pipeline(*a->value)), s.pos);
+    assign(a->variable, pipeline_value(*a->value), s.pos);
   } else if (auto t = std::get_if<TryStmt>(&s.node)) {
     try {
       execute_block(*t->body, output, false);
@@ -147,6 +147,13 @@ void Interpreter::execute_statement(const Statement& s, std::vector<Value>& outp
     output.clear();
     throw ExitRequest{code};
   }
+}
+
+Value Interpreter::pipeline_value(const Pipeline& p) {
+  // A lone expression keeps its value ($a = @() is an empty array, @{L = @('x')} a list of
+  // one); only command output is collected and collapsed.
+  if (p.head && p.commands.empty()) return eval(*p.head);
+  return collapse(run_pipeline(p));
 }
 
 std::vector<Value> Interpreter::run_pipeline(const Pipeline& p) {
@@ -280,14 +287,14 @@ Value Interpreter::eval(const Expr& e) {
           return Value(Array(std::move(out)));
         } else if constexpr (std::is_same_v<T, HashLit>) {
           auto h = std::make_shared<Hashtable>();
-          for (const auto& [k, v] : n.entries) h->set(k, collapse(run_pipeline(*v)));
+          for (const auto& [k, v] : n.entries) h->set(k, pipeline_value(*v));
           return Value(h);
         } else if constexpr (std::is_same_v<T, CommaList>) {
           Array a;
           for (const auto& item : n.items) a.push_back(eval(*item));
           return Value(std::move(a));
         } else if constexpr (std::is_same_v<T, ParenExpr>) {
-          return collapse(run_pipeline(*n.inner));
+          return pipeline_value(*n.inner);
         } else if constexpr (std::is_same_v<T, ScriptBlockExpr>) {
           return ScriptBlockValue{n.block};
         } else if constexpr (std::is_same_v<T, MemberExpr>) {

@@ -40,6 +40,8 @@ class Interpreter {
   void execute_block(const Block& block, std::vector<Value>& output, bool top_level);
   void execute_statement(const Statement& s, std::vector<Value>& output);
   std::vector<Value> run_pipeline(const Pipeline& p);
+  // The value of a pipeline used as an expression (assignment, hashtable value, parens).
+  Value pipeline_value(const Pipeline& p);
   std::vector<Value> invoke_command(const Command& cmd, std::vector<Value> input, bool has_input);
   Value eval(const Expr& e);
   Value member(const Value& target, const std::string& name, SourcePos pos);
