@@ -200,6 +200,22 @@ TEST_F(EmailTest, CertificateIsVerifiedByDefault) {
   EXPECT_EQ(received().at("tls"), true);
 }
 
+TEST_F(EmailTest, CertificateMustNameTheHost) {
+  // A trusted certificate, but for another host name.
+  cert = make_certificate(certs.path(), "elsewhere", "mail.elsewhere.example");
+  start("tls");
+  auto w = with("tls");
+  w["ca_file"] = cert.cert.string();
+  try {
+    h.notify("notify.email", w, failed_event());
+    FAIL() << "a certificate for another host was accepted";
+  } catch (const drkit::StepError& e) {
+    EXPECT_EQ(e.code(), "notify.tls");
+    EXPECT_THAT(e.what(), HasSubstr("localhost"));
+  }
+  EXPECT_TRUE(records(dir.path()).empty());
+}
+
 TEST_F(EmailTest, WrongPasswordFailsOnceWithTheServersReply) {
   start("starttls", true);
   auto w = with("starttls");

@@ -24,12 +24,12 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-Certificate make_certificate(const fs::path& dir, const std::string& name) {
+Certificate make_certificate(const fs::path& dir, const std::string& name, const std::string& host) {
   Certificate c{dir / (name + ".crt"), dir / (name + ".key")};
   std::vector<std::string> args = {
       "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-      "-keyout", c.key.string(), "-out", c.cert.string(), "-subj", "/CN=localhost",
-      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"};
+      "-keyout", c.key.string(), "-out", c.cert.string(), "-subj", "/CN=" + host,
+      "-addext", "subjectAltName=DNS:" + host + (host == "localhost" ? ",IP:127.0.0.1" : "")};
   Poco::Pipe out;
   auto h = Poco::Process::launch("/usr/bin/openssl", args, nullptr, &out, &out);
   Poco::PipeInputStream in(out);

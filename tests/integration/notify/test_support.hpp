@@ -30,12 +30,14 @@ class TempDir {
   fs::path path_;
 };
 
-// A self-signed certificate for CN=localhost (SAN localhost, 127.0.0.1), made with openssl.
+// A self-signed certificate for `host` (CN and SAN; with 127.0.0.1 too for localhost), made
+// with openssl.
 struct Certificate {
   fs::path cert;
   fs::path key;
 };
-Certificate make_certificate(const fs::path& dir, const std::string& name);
+Certificate make_certificate(const fs::path& dir, const std::string& name,
+                             const std::string& host = "localhost");
 
 // A Python server script started with /usr/bin/python3; it prints "PORT <n>" when ready.
 class ServerProcess {
