@@ -28,9 +28,10 @@ std::string read_secret(std::string_view ref, const fs::path& manifest_dir) {
     fs::path p(std::string(ref.substr(12)));
     if (p.is_relative()) p = manifest_dir / p;
     std::error_code ec;
-    // An ifstream opens a folder without error: the secret would silently be empty.
-    if (fs::is_directory(p, ec))
-      throw ConfigError(fmt::format("secret file {} is a folder, not a file: fix the path", p.string()));
+    // An ifstream opens a folder without error (the secret would silently be empty), and a
+    // device or FIFO (/dev/zero, /dev/stdin) would never end: only regular files hold secrets.
+    if (fs::exists(p, ec) && !fs::is_regular_file(p, ec))
+      throw ConfigError(fmt::format("secret file {} is not a regular file: fix the path", p.string()));
     std::ifstream in(p, std::ios::binary);
     if (!in) throw ConfigError(fmt::format("secret file {} cannot be read: create it (mode 0600) or fix the path", p.string()));
     std::ostringstream s;

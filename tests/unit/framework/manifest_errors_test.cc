@@ -591,21 +591,23 @@ TEST_F(BadManifest, UnreadableSecretFileRelativeToTheManifest) {
                           "(mode 0600) or fix the path"));
 }
 
-// A folder opens like a file and would read as an empty secret.
-TEST_F(BadManifest, SecretFileThatIsAFolder) {
+// A folder would read as an empty secret, a device or FIFO forever.
+TEST_F(BadManifest, SecretFileThatIsNotARegularFile) {
   EXPECT_THAT(problems(R"json({
   "drkit": 1,
   "pipelines": {
     "p": {
       "steps": [
         { "id": "a", "uses": "core.exec",
-          "with": { "argv": ["login"], "stdin": "${secret:file:/}" } }
+          "with": { "argv": ["login"], "stdin": "${secret:file:/}", "env": { "K": "${secret:file:/dev/zero}" } } }
       ]
     }
   }
 })json"),
               ElementsAre("drkit.json:7:40: pipelines.p.steps[0].with.stdin: secret file / is "
-                          "a folder, not a file: fix the path"));
+                          "not a regular file: fix the path",
+                          "drkit.json:7:78: pipelines.p.steps[0].with.env.K: secret file "
+                          "/dev/zero is not a regular file: fix the path"));
 }
 
 TEST_F(BadManifest, UnknownSecretSource) {
