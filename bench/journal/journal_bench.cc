@@ -6,7 +6,9 @@
 // PATH (default $TMPDIR or /var/tmp) should be on the disk the state dir lives on: the
 // figure is mostly that disk's fsync latency. A fresh journal is made under it and removed.
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/vfs.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -69,6 +71,28 @@ Figures measure(const fs::path& base, bool durable, int steps) {
   return f;
 }
 
+// The disk's own floor: a durable step commits twice, and each commit is one fdatasync of
+// the WAL, so a step cannot cost less than two of these.
+double fdatasync_median_ms(const fs::path& base, int rounds) {
+  fs::path file = base / ("drkit-bench-fsync-" + std::to_string(::getpid()));
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("open " + file.string() + ": " + std::strerror(errno));
+  std::vector<double> times;
+  std::string block(4096, 'x');
+  for (int i = 0; i < rounds; ++i) {
+    auto t0 = Clock::now();
+    if (::pwrite(fd, block.data(), block.size(), static_cast<off_t>(i % 16) * 4096) < 0 || ::fdatasync(fd) != 0) {
+      ::close(fd);
+      fs::remove(file);
+      throw std::runtime_error("write/fdatasync " + file.string() + ": " + std::strerror(errno));
+    }
+    times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  ::close(fd);
+  fs::remove(file);
+  return percentile(times, 0.5);
+}
+
 const char* fs_type(const fs::path& p) {
   struct statfs s {};
   if (::statfs(p.c_str(), &s) != 0) return "?";
@@ -107,6 +131,8 @@ int main(int argc, char** argv) {
                  durable ? "durable (synchronous=FULL)" : "no fsync (synchronous=OFF)", f.median_ms, f.p95_ms,
                  f.max_ms, f.total_s);
     }
+    fmt::print("disk floor: 4 KiB write + fdatasync, median {:.3f} ms (a durable step commits twice)\n",
+               fdatasync_median_ms(base, 200));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "drkit-bench-journal: %s\n", e.what());
     return 1;

@@ -109,9 +109,12 @@ std::string render_text_report(const ReportModel& m) {
       day = this_day;
     }
     auto d = attempt_duration(a);
-    out += fmt::format("  {:<12}  {:<{}}  {:<{}}  {:>3}  {:<{}}  {:>9}  {}\n", clock_time(a.started_at),
-                       first_line(a.step_id, step_w), step_w, a.kind, kind_w, a.attempt, attempt_status_text(m, a),
-                       status_w, d ? human_duration(*d) : "-", first_line(a.error, 60));
+    std::string row = fmt::format("  {:<12}  {:<{}}  {:<{}}  {:>3}  {:<{}}  {:>9}  {}", clock_time(a.started_at),
+                                  first_line(a.step_id, step_w), step_w, a.kind, kind_w, a.attempt,
+                                  attempt_status_text(m, a), status_w, d ? human_duration(*d) : "-",
+                                  first_line(a.error, 60));
+    while (!row.empty() && row.back() == ' ') row.pop_back();
+    out += row + "\n";
   }
 
   bool any_error = false;
