@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <Poco/Net/AcceptCertificateHandler.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SSLManager.h>
 #include <boost/json.hpp>
 
 #include "drkit/errors.hpp"
@@ -213,6 +216,16 @@ TEST_F(EmailTest, CertificateMustNameTheHost) {
     EXPECT_EQ(e.code(), "notify.tls");
     EXPECT_THAT(e.what(), HasSubstr("localhost"));
   }
+  EXPECT_TRUE(records(dir.path()).empty());
+}
+
+TEST_F(EmailTest, AProcessWideAcceptAllHandlerDoesNotDisableVerification) {
+  // Another component of the process tells Poco to accept any certificate.
+  Poco::Net::SSLManager::instance().initializeClient(
+      nullptr, new Poco::Net::AcceptCertificateHandler(false),
+      new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, Poco::Net::Context::Params()));
+  start("tls");
+  EXPECT_THROW(h.notify("notify.email", with("tls"), failed_event()), drkit::StepError);
   EXPECT_TRUE(records(dir.path()).empty());
 }
 
