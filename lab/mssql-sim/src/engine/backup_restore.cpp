@@ -291,6 +291,12 @@ void restoreSet(Instance& inst, Executor* ex, const std::string& dbName, const s
             if (!iequals(d->family_guid, h.FamilyGUID)) throw errors::differentDatabase(d->name);
             if (d->recovery_model_desc != "SIMPLE" && d->log_backup_lsn != 0 && d->end_lsn > d->log_backup_lsn + 1) throw errors::tailNotBackedUp(d->name);
         }
+        for (const auto& [logical, physical] : o.moves) {
+            bool found = false;
+            for (const auto& f : h.files) found = found || iequals(f.logical_name, logical);
+            if (!found)
+                throw SqlError(3234, 16, 2, fmt::format("Logical file '{}' is not part of database '{}'. Use RESTORE FILELISTONLY to list the logical file names.", logical, dbName));
+        }
         if (!d) d = &inst.createDatabase(dbName);
         d->files = h.files;
         if (d->files.empty()) d->files = {{1, dbName, "", 0}, {2, dbName + "_log", "", 1}};

@@ -124,6 +124,60 @@ void simControl(Executor& ex, std::vector<ProcArg>& args) {
     ex.sink().resultSet(rs);
 }
 
+// ODBC's SQLGetTypeInfo (FreeTDS sends sp_datatype_info_100); Poco::Data needs it to bind parameters.
+void datatypeInfo(Executor& ex, std::vector<ProcArg>& args) {
+    ProcParams p("sp_datatype_info_100", {"@data_type", "@odbcver"}, args);
+    auto want = p.num("@data_type", 0);
+    struct T { const char* name; int type; int precision; const char* prefix; const char* suffix; const char* params; int caseSensitive; int searchable; int unsignedAttr; int money; int minScale; int maxScale; int sqlType; int sub; int radix; int userType; };
+    static const T types[] = {
+        {"uniqueidentifier", -11, 36, "'", "'", "", 0, 2, -1, 0, -1, -1, -11, -1, -1, 0},
+        {"ntext", -10, 1073741823, "N'", "'", "", 0, 1, -1, 0, -1, -1, -10, -1, -1, 0},
+        {"nvarchar", -9, 4000, "N'", "'", "max length", 0, 3, -1, 0, -1, -1, -9, -1, -1, 0},
+        {"sysname", -9, 128, "N'", "'", "", 0, 3, -1, 0, -1, -1, -9, -1, -1, 18},
+        {"nchar", -8, 4000, "N'", "'", "length", 0, 3, -1, 0, -1, -1, -8, -1, -1, 0},
+        {"bit", -7, 1, "", "", "", 0, 2, -1, 0, 0, 0, -7, -1, -1, 16},
+        {"tinyint", -6, 3, "", "", "", 0, 2, 1, 0, 0, 0, -6, -1, 10, 5},
+        {"bigint", -5, 19, "", "", "", 0, 2, 0, 0, 0, 0, -5, -1, 10, 0},
+        {"image", -4, 2147483647, "0x", "", "", 0, 0, -1, 0, -1, -1, -4, -1, -1, 20},
+        {"varbinary", -3, 8000, "0x", "", "max length", 0, 2, -1, 0, -1, -1, -3, -1, -1, 4},
+        {"binary", -2, 8000, "0x", "", "length", 0, 2, -1, 0, -1, -1, -2, -1, -1, 3},
+        {"text", -1, 2147483647, "'", "'", "", 0, 1, -1, 0, -1, -1, -1, -1, -1, 19},
+        {"char", 1, 8000, "'", "'", "length", 0, 3, -1, 0, -1, -1, 1, -1, -1, 1},
+        {"numeric", 2, 38, "", "", "precision,scale", 0, 2, 0, 0, 0, 38, 2, -1, 10, 10},
+        {"decimal", 3, 38, "", "", "precision,scale", 0, 2, 0, 0, 0, 38, 3, -1, 10, 24},
+        {"int", 4, 10, "", "", "", 0, 2, 0, 0, 0, 0, 4, -1, 10, 7},
+        {"smallint", 5, 5, "", "", "", 0, 2, 0, 0, 0, 0, 5, -1, 10, 6},
+        {"float", 6, 53, "", "", "", 0, 2, 0, 0, -1, -1, 6, -1, 2, 8},
+        {"real", 7, 24, "", "", "", 0, 2, 0, 0, -1, -1, 7, -1, 2, 0},
+        {"date", 91, 10, "'", "'", "", 0, 3, -1, 0, -1, -1, 9, 1, -1, 0},
+        {"datetime", 93, 23, "'", "'", "", 0, 3, -1, 0, 3, 3, 9, 3, -1, 12},
+        {"varchar", 12, 8000, "'", "'", "max length", 0, 3, -1, 0, -1, -1, 12, -1, -1, 2},
+    };
+    ResultSet rs;
+    auto col = [&](const char* n, SqlType t) { rs.columns.push_back({n, t, true}); };
+    col("TYPE_NAME", SqlType::nvarchar(128)); col("DATA_TYPE", SqlType::smallint()); col("PRECISION", SqlType::integer());
+    col("LITERAL_PREFIX", SqlType::nvarchar(32)); col("LITERAL_SUFFIX", SqlType::nvarchar(32)); col("CREATE_PARAMS", SqlType::nvarchar(32));
+    col("NULLABLE", SqlType::smallint()); col("CASE_SENSITIVE", SqlType::smallint()); col("SEARCHABLE", SqlType::smallint());
+    col("UNSIGNED_ATTRIBUTE", SqlType::smallint()); col("MONEY", SqlType::smallint()); col("AUTO_INCREMENT", SqlType::smallint());
+    col("LOCAL_TYPE_NAME", SqlType::nvarchar(128)); col("MINIMUM_SCALE", SqlType::smallint()); col("MAXIMUM_SCALE", SqlType::smallint());
+    col("SQL_DATA_TYPE", SqlType::smallint()); col("SQL_DATETIME_SUB", SqlType::smallint()); col("NUM_PREC_RADIX", SqlType::integer());
+    col("INTERVAL_PRECISION", SqlType::smallint()); col("USERTYPE", SqlType::smallint());
+    auto opt = [](int v, SqlType t) { return v < 0 ? Value::null(t) : Value::integer(v, t); };
+    auto optText = [](const char* v, int len) { return *v ? Value::text(v, len) : Value::null(SqlType::nvarchar(len)); };
+    for (const auto& t : types) {
+        if (want != 0 && t.type != want) continue;
+        rs.rows.push_back({Value::text(t.name, 128), Value::integer(t.type, SqlType::smallint()), Value::integer(t.precision),
+                           optText(t.prefix, 32), optText(t.suffix, 32), optText(t.params, 32), Value::integer(1, SqlType::smallint()),
+                           Value::integer(t.caseSensitive, SqlType::smallint()), Value::integer(t.searchable, SqlType::smallint()),
+                           opt(t.unsignedAttr, SqlType::smallint()), Value::integer(t.money, SqlType::smallint()),
+                           opt(t.unsignedAttr < 0 ? -1 : 0, SqlType::smallint()), Value::text(t.name, 128),
+                           opt(t.minScale, SqlType::smallint()), opt(t.maxScale, SqlType::smallint()),
+                           Value::integer(t.sqlType, SqlType::smallint()), opt(t.sub, SqlType::smallint()), opt(t.radix, SqlType::integer()),
+                           Value::null(SqlType::smallint()), Value::integer(t.userType, SqlType::smallint())});
+    }
+    ex.sink().resultSet(rs);
+}
+
 void executeSql(Executor& ex, std::vector<ProcArg>& args) {
     if (args.empty()) throw errors::paramMissing("sp_executesql", "@statement");
     std::string stmt = args[0].value.asText();
@@ -167,6 +221,7 @@ int Executor::callProcedure(const std::vector<std::string>& nameParts, std::vect
     else if (name == "xp_dirtree") xpDirtree(*this, args);
     else if (name == "sp_change_users_login") changeUsersLogin(*this, args);
     else if (name == "sp_sim_control") simControl(*this, args);
+    else if (name == "sp_datatype_info_100" || name == "sp_datatype_info") datatypeInfo(*this, args);
     else if (!runMsdbProcedure(*this, name, args, status)) {
         std::string full;
         for (std::size_t i = 0; i < nameParts.size(); ++i) full += (i ? "." : "") + nameParts[i];

@@ -262,7 +262,7 @@ private:
         do {
             Stmt::Arg a;
             if (at(Tok::Variable) && peek(1).sym("=")) {
-                a.name = lowerAscii(next().text);
+                a.name = "@" + lowerAscii(next().text);
                 ++p_;
             }
             if (acceptWord("default")) a.value = nullptr;
@@ -301,7 +301,14 @@ private:
                 expectWord("to");
                 o.value2 = expr();
             } else if (accept("=")) {
-                o.value = expr();
+                if (at(Tok::Word) && (isReserved(peek().text) || !peek(1).sym("("))) {
+                    // Keyword values: CHECK_POLICY = OFF, DEFAULT_DATABASE = master.
+                    auto e = std::make_shared<Expr>();
+                    e->lit = Value::text(next().text, 128);
+                    o.value = e;
+                } else {
+                    o.value = expr();
+                }
             }
             s.options.push_back(std::move(o));
         } while (accept(","));
