@@ -99,12 +99,13 @@ class Fd {
 std::optional<RunLock> RunLock::try_acquire(const fs::path& state_dir, const std::string& key, const LockHolder& me,
                                             LockHolder* holder) {
   fs::path dir = state_dir / "locks";
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) {
-    fs::create_directories(dir, ec);
-    if (ec)
-      throw std::runtime_error(fmt::format("cannot create the lock folder {}: {}", dir.string(), ec.message()));
-    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  // Folders drkit creates are owner-only, like the journal's.
+  for (const fs::path& d : {state_dir, dir}) {
+    std::error_code ec;
+    if (fs::exists(d, ec)) continue;
+    fs::create_directories(d, ec);
+    if (ec) throw std::runtime_error(fmt::format("cannot create the lock folder {}: {}", d.string(), ec.message()));
+    fs::permissions(d, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
   fs::path path = dir / lock_file_name(key);
   Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));

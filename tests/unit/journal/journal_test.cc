@@ -1,8 +1,11 @@
 #include "journal.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -349,6 +352,48 @@ TEST(Journal, ConcurrentWritersLoseNothing) {
   EXPECT_EQ(ids.size(), all.size());
   EXPECT_EQ(steps.size(), all.size());
   EXPECT_EQ(shared->events("r").size(), all.size());
+}
+
+TEST(Journal, SeveralProcessesCreateAndWriteOneJournalAtOnce) {
+  // Four drkit processes start against a state dir with no journal yet: one creates the
+  // schema, the others wait for it (busy timeout, BEGIN IMMEDIATE), and every write lands.
+  TempDir dir;
+  constexpr int kProcs = 4, kPerProc = 40;
+  std::vector<pid_t> pids;
+  for (int p = 0; p < kProcs; ++p) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int rc = 0;
+      try {
+        auto j = Journal::open(dir.path() / "state");
+        std::string run = "run-" + std::to_string(p);
+        j->create_run(sample_run(run, "key-" + std::to_string(p)));
+        for (int i = 0; i < kPerProc; ++i) {
+          auto id = j->start_attempt({0, run, "s" + std::to_string(i), "step", "core.exec", 1, StepStatus::running, kT0});
+          j->finish_attempt(id, StepStatus::succeeded, {}, "", "", false, kT0 + 1s);
+        }
+        j->update_run_status(run, RunStatus::succeeded, "", kT0 + 2s);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "child %d: %s\n", p, e.what());
+        rc = 1;
+      }
+      ::_exit(rc);
+    }
+    pids.push_back(pid);
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child " << pid << " status " << status;
+  }
+  auto j = Journal::open(dir.path() / "state");
+  auto runs = j->list_runs();
+  ASSERT_EQ(runs.size(), static_cast<std::size_t>(kProcs));
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.status, RunStatus::succeeded);
+    EXPECT_EQ(j->attempts(r.id).size(), static_cast<std::size_t>(kPerProc));
+  }
 }
 
 }  // namespace
