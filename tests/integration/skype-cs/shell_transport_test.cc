@@ -33,6 +33,20 @@ TEST_F(ShellTransportTest, AHungShellIsKilledAtTheTimeout) {
   EXPECT_EQ(errno, ESRCH);
 }
 
+TEST_F(ShellTransportTest, CancellationStopsAHungShell) {
+  std::string pid_file = dir_.file("pid");
+  h_.add_resource("hung", "skype-cs.shell",
+                  {{"program", "/bin/sh"},
+                   {"args", boost::json::array{"-c", "echo $$ > " + pid_file + "; exec sleep 300"}},
+                   {"timeout", "5m"}});
+  h_.cancel_after(std::chrono::milliseconds(500));
+  EXPECT_THROW(h_.check("skype-cs.pool_state", {{"shell", "hung"}, {"pool_fqdn", "pchat.contoso.com"}}),
+               drkit::Cancelled);
+  EXPECT_THAT(h_.live_children(), IsEmpty());
+  pid_t pid = std::stoi(read_text(pid_file));
+  EXPECT_EQ(::kill(pid, 0), -1) << "the shell " << pid << " is still running";
+}
+
 TEST_F(ShellTransportTest, TheScriptGoesOnStdinNeverOnArgv) {
   // The child records its own command line, then becomes the simulator reading stdin.
   std::string cmdline = dir_.file("cmdline");

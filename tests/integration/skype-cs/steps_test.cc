@@ -122,6 +122,19 @@ TEST_F(StepsTest, SetActiveServersClearsWithNull) {
   EXPECT_THAT(active_servers(), ElementsAre("pc3.contoso.com", "pc4.contoso.com"));
 }
 
+TEST_F(StepsTest, SetActiveServersReplacesTheListWhenItCannotBeReadForTheIdentity) {
+  // Lync 2013 uses the identity "global", which Get-CsService does not list.
+  boost::json::object with{{"shell", "cs"}, {"identity", "global"},
+                           {"servers", boost::json::array{"pc3.contoso.com", "pc4.contoso.com"}}};
+  auto plan = h_.plan("skype-cs.set_active_servers", with);
+  EXPECT_THAT(plan.actions.at(0), HasSubstr("Set-CsPersistentChatActiveServer -Identity 'global' -ActiveServers $null; "
+                                            "Set-CsPersistentChatActiveServer -Identity 'global' -ActiveServers "
+                                            "@{Add='pc3.contoso.com','pc4.contoso.com'}"));
+  auto out = h_.run("skype-cs.set_active_servers", with);
+  EXPECT_FALSE(out.at("verified").as_bool());
+  EXPECT_THAT(active_servers(), ElementsAre("pc3.contoso.com", "pc4.contoso.com"));
+}
+
 TEST_F(StepsTest, SetActiveServersWithAServerOutsideThePoolFailsWithTheCmdletsMessage) {
   auto e = expect_step_error([&] {
     h_.run("skype-cs.set_active_servers",
