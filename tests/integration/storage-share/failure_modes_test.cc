@@ -132,7 +132,7 @@ TEST_F(FailureModesTest, AnUnreachableShareWithContinueGoesOnWithTheDestinationL
 // several seconds): what was copied stays complete, nothing partial remains.
 class ShareVanishesTest : public FailureModesTest {
  protected:
-  static constexpr int kFiles = 12;
+  static constexpr int kFiles = 20;  // 40 MiB at 4 MiB/s: about 10 s if nothing vanished
   void SetUp() override {
     for (int i = 0; i < kFiles; ++i) {
       names_.push_back(fmt::format("log{:02}.trn", i));
