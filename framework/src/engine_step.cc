@@ -130,6 +130,7 @@ StepOutcome EngineRun::execute(const StepDef& step, const std::string& kind) {
   const auto& entry = env_.entry(step.uses, ComponentKind::step);
   try {
     if (auto why = skip_reason(step)) {
+      why = env_.scope().redactor().redact(*why);
       AttemptRecord a{0, run_.id, step.id, kind, step.uses, 1, StepStatus::skipped, std::chrono::system_clock::now()};
       auto id = journal_.start_attempt(a);
       finish(id, StepStatus::skipped, {}, *why, "when", false);

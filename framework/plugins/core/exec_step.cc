@@ -48,7 +48,8 @@ class ExecStep final : public Step {
     for (const auto& a : request_.argv) line += (line.empty() ? "" : " ") + shell_quote(a);
     Plan plan{fmt::format("run {}", request_.argv.front()), {line}};
     if (!request_.working_dir.empty()) plan.actions.push_back("in " + request_.working_dir);
-    for (const auto& [k, v] : request_.env) plan.actions.push_back(fmt::format("env {}=***", k));
+    // Secret values are masked by the planner, which redacts every action line.
+    for (const auto& [k, v] : request_.env) plan.actions.push_back(fmt::format("env {}={}", k, shell_quote(v)));
     return plan;
   }
 

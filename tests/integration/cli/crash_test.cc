@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -28,9 +29,9 @@ const std::vector<std::string> kParallel = {"p1", "p2", "p3"};
 const std::vector<std::string> kSequentialAfter = {"s5", "s6", "s7"};
 
 std::string step_json(const std::string& id) {
-  return fmt::format(R"({{"id": "{}", "uses": "core.exec", "with": {{"argv": ["sh", "-c", "{}", "step", "{}"],
+  return fmt::format(R"({{"id": "{}", "uses": "core.exec", "with": {{"argv": ["sh", "-c", {}, "step", "{}"],
       "env": {{"F": "${{var.effects}}", "SIG": "${{var.sig}}"}}}}}})",
-                     id, kStepScript, id);
+                     id, boost::json::serialize(boost::json::value(kStepScript)), id);
 }
 
 std::string crash_manifest(const fs::path& effects, const fs::path& sig) {
@@ -66,7 +67,10 @@ TEST_P(CrashMatrix, ResumeAfterKillRunsEverySideEffectExactlyOnce) {
     auto args = base;
     args.insert(args.begin(), {"run", "crash"});
     DrkitProcess run(args, {{"KILL_AT", GetParam()}}, dir.path());
-    ASSERT_TRUE(wait_for_file(sig / "hit")) << "the pipeline never reached " << GetParam();
+    if (!wait_for_file(sig / "hit")) {
+      auto out = run.wait(std::chrono::seconds(1));
+      FAIL() << "the pipeline never reached " << GetParam() << ": " << out.err;
+    }
     run.kill9();
     write_file(sig / "release", "");
   }
@@ -109,8 +113,8 @@ std::vector<std::string> kill_points() {
 }
 
 INSTANTIATE_TEST_SUITE_P(KillPoints, CrashMatrix, ::testing::ValuesIn(kill_points()),
-                         [](const auto& info) {
-                           std::string n = info.param;
+                         [](const auto& point) {
+                           std::string n = point.param;
                            std::replace(n.begin(), n.end(), ':', '_');
                            return n;
                          });

@@ -126,7 +126,8 @@ TEST_F(Engine, GuardRefusesWithExit3AndForceOverridesIt) {
 
 TEST_F(Engine, RollbackRunsCompensationsInReverseOrder) {
   auto step = [](const std::string& id, const std::string& body) {
-    return sh(id, body, fmt::format(R"(, "on_failure": "rollback", "compensate": [)" + sh("undo-" + id, "echo undo-" + id + " >> $D/log") + "]"));
+    return sh(id, body,
+              std::string(R"(, "on_failure": "rollback", "compensate": [)") + sh("undo-" + id, "echo undo-" + id + " >> $D/log") + "]");
   };
   manifest(R"({"p": {"steps": [)" + step("a", "echo a >> $D/log") + "," + step("b", "echo b >> $D/log") + "," +
            step("c", "echo c >> $D/log; exit 1") + "," + sh("d", "echo d >> $D/log") + "]}}");
