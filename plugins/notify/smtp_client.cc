@@ -98,10 +98,15 @@ std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const Smt
     if (server.security == SmtpSecurity::starttls) {
       std::string reply;
       int status = session->sendCommand("STARTTLS", reply);
-      if (status != 220)
-        return reply_failure("the server refused STARTTLS (set tls to \"tls\" for port 465, or "
-                             "\"none\" for a relay without TLS)",
-                             status, reply);
+      if (status != 220) {
+        // Not retried, even for "454 TLS not available": almost always a server that does
+        // not offer TLS on this port, and trying again will not change that.
+        auto f = reply_failure("the server refused STARTTLS (set tls to \"tls\" for port 465, "
+                               "or \"none\" for a relay without TLS)",
+                               status, reply);
+        f.retryable = false;
+        return f;
+      }
       auto secure = Poco::Net::SecureStreamSocket::attach(session->dialog(), server.host,
                                                           make_client_context(server.tls));
       session->dialog() = secure;

@@ -83,18 +83,23 @@ WebhookNotifier::WebhookNotifier(const Params& params)
       std::string v(value.get_string());
       if (v.find_first_of("\r\n") != std::string::npos)
         throw ConfigError(fmt::format("headers.{}: the value contains a line break", std::string(name)));
+      // Masked in logs and errors (a server may quote a header back), not in the body: the
+      // body is the event, which the engine redacts, and a header value that is a mere
+      // label ("failover") would garble every event that mentions it.
       scrubber_.add(v);
       headers_.emplace_back(std::string(name), std::move(v));
     }
   }
-  scrubber_.add(params.string("url"));
-  scrubber_.add(url_.getRawQuery());
-  scrubber_.add(secret_);
+  for (auto* s : {&scrubber_, &body_scrubber_}) {
+    s->add(params.string("url"));
+    s->add(url_.getRawQuery());
+    s->add(secret_);
+  }
 }
 
 void WebhookNotifier::notify(const Event& event, Context& ctx) {
   HttpPost post{.url = url_, .headers = headers_,
-                .body = scrubber_.scrub(boost::json::serialize(event.to_json()))};
+                .body = body_scrubber_.scrub(boost::json::serialize(event.to_json()))};
   post.headers.emplace_back("X-Drkit-Event", event.type);
   post.headers.emplace_back("X-Drkit-Delivery", delivery_id());
   if (!secret_.empty()) post.headers.emplace_back(signature_header_, webhook_signature(secret_, post.body));

@@ -29,7 +29,8 @@ class WebhookNotifier final : public Notifier {
   std::vector<std::pair<std::string, std::string>> headers_;
   TlsOptions tls_;
   DeliveryOptions delivery_;
-  SecretScrubber scrubber_;
+  SecretScrubber scrubber_;       // logs and errors: every secret, header values included
+  SecretScrubber body_scrubber_;  // the body: the URL and the HMAC key
 };
 
 }  // namespace drkit::notify

@@ -249,6 +249,36 @@ TEST_F(EmailTest, WrongPasswordFailsOnceWithTheServersReply) {
   EXPECT_TRUE(records(dir.path()).empty());
 }
 
+TEST_F(EmailTest, WrongPasswordWithAuthLogin) {
+  start("starttls", true);
+  auto w = with("starttls");
+  w["ca_file"] = cert.cert.string();
+  w["auth"] = "login";
+  w["username"] = "drkit";
+  w["password"] = "Wrong-Passw0rd";
+  try {
+    h.notify("notify.email", w, failed_event());
+    FAIL() << "a wrong password was accepted";
+  } catch (const drkit::StepError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("AUTH LOGIN failed: 535"));
+    EXPECT_FALSE(e.retryable());
+  }
+  EXPECT_EQ(read_file(dir.path() / "auth_failures.txt"), "LOGIN\n");
+}
+
+TEST_F(EmailTest, StartTlsThatTheServerDoesNotOfferFails) {
+  start("none");
+  auto w = with("starttls");
+  try {
+    h.notify("notify.email", w, failed_event());
+    FAIL() << "sent without the TLS the manifest asked for";
+  } catch (const drkit::StepError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("the server refused STARTTLS"));
+    EXPECT_FALSE(e.retryable());
+  }
+  EXPECT_TRUE(records(dir.path()).empty());
+}
+
 TEST_F(EmailTest, TransientReplyIsRetried) {
   start("none", false, 1);
   h.notify("notify.email", with("none"), failed_event());
