@@ -48,6 +48,13 @@ TEST_F(BackupRestoreTest, HeaderOnlyHasSqlServersColumnsAndTypes) {
     // The log chain: the log backup starts where the chain began, the full's checkpoint is its base.
     EXPECT_EQ(r.at(0, "DatabaseBackupLSN"), full.at(0, "CheckpointLSN"));
     EXPECT_GT(std::filesystem::file_size(files[0]), 200000u);  // a full backup has a payload
+    auto fl = a.exec("RESTORE FILELISTONLY FROM DISK = N'" + files[0] + "'").results.at(0);
+    ASSERT_EQ(fl.rows.size(), 2u);
+    EXPECT_EQ(fl.at(0, "LogicalName"), "mgc");
+    EXPECT_EQ(fl.at(1, "Type"), "L");
+    auto verify = a.exec("RESTORE VERIFYONLY FROM DISK = N'" + files[1] + "' WITH CHECKSUM");
+    ASSERT_FALSE(verify.messages.empty());
+    EXPECT_NE(verify.messages.back().text.find("is valid"), std::string::npos);
 }
 
 TEST_F(BackupRestoreTest, LogChainRestoresOnAnotherInstanceWithTheRealErrors) {

@@ -65,3 +65,15 @@ TEST_F(ControlTest, SigtermShutsDownCleanly) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(ControlTest, ADroppedStatementStillTookEffect) {
+    auto c = connect();
+    sim->control("fault drop count=1 match='CREATE DATABASE'");
+    EXPECT_THROW(c.exec("CREATE DATABASE made_before_the_drop"), OdbcError);
+    auto fresh = connect();
+    EXPECT_EQ(fresh.scalar("SELECT COUNT(*) FROM sys.databases WHERE name = N'made_before_the_drop'"), "1");
+}
+
+}  // namespace

@@ -26,6 +26,13 @@ TEST_F(TdsTest, LoginSucceedsAndReportsTheSessionAndServer) {
     EXPECT_EQ(r.results[0].at(0, "login"), "sa");
 }
 
+TEST_F(TdsTest, DefaultEncryptionRequestFallsBackToClearText) {
+    // Without Encryption=off FreeTDS asks for encryption; the server says "not supported".
+    OdbcConnection c("Driver=FreeTDS;Server=127.0.0.1;Port=" + std::to_string(sim->port()) + ";UID=sa;PWD=" +
+                     sim->password() + ";TDS_Version=7.4");
+    EXPECT_EQ(c.scalar("SELECT 1"), "1");
+}
+
 TEST_F(TdsTest, WrongPasswordFailsWith18456) {
     try {
         OdbcConnection bad("Driver=FreeTDS;Server=127.0.0.1;Port=" + std::to_string(sim->port()) +

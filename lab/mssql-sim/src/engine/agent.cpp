@@ -173,7 +173,11 @@ void Agent::runJob(std::string jobId) {
     }
     running_.erase(jobId);
     spdlog::info("[{}] job '{}' {}: {}", inst_.st.name, job->name, ok ? "succeeded" : "failed", message);
-    inst_.save();
+    try {
+        inst_.save();
+    } catch (const std::exception&) {
+        // Logged by save().
+    }
 }
 
 bool Agent::runBackupJob(Job& job, std::string& message) {
@@ -362,7 +366,11 @@ void Agent::loop() {
                 }
             }
             if (now - lastSave > std::chrono::seconds(1)) {
-                inst_.save();
+                try {
+                    inst_.save();
+                } catch (const std::exception&) {
+                    // Logged by save(); the next tick tries again.
+                }
                 lastSave = now;
             }
         }

@@ -395,6 +395,15 @@ ResultSet sysJobSchedules(Instance& inst) {
     return b.rs;
 }
 
+// One Agent session since the simulator started (dbatools filters sysjobactivity on the latest one).
+ResultSet sysSessionsAgent(Instance& inst) {
+    Builder b;
+    b.col("session_id", SqlType::integer()).col("agent_start_date", SqlType::datetime());
+    std::int64_t start = inst.st.databases.empty() ? inst.nowMs() : inst.st.databases[0].create_date;
+    b.add({i32(1), dt(start)});
+    return b.rs;
+}
+
 ResultSet backupSet(Instance& inst) {
     Builder b;
     b.col("backup_set_id", SqlType::integer()).col("backup_set_uuid", SqlType::guid()).col("media_set_id", SqlType::integer())
@@ -474,7 +483,7 @@ ResultSet loadTable(ExecContext& ctx, const std::vector<std::string>& parts, con
             {"log_shipping_secondary", lsSecondary}, {"log_shipping_secondary_databases", lsSecondaryDatabases},
             {"log_shipping_monitor_secondary", lsMonitorSecondary}, {"log_shipping_monitor_primary", lsMonitorPrimary},
             {"sysjobs", sysJobs}, {"sysjobs_view", sysJobs}, {"sysjobhistory", sysJobHistory},
-            {"sysjobactivity", sysJobActivity}, {"sysschedules", sysSchedules}, {"sysjobschedules", sysJobSchedules},
+            {"sysjobactivity", sysJobActivity}, {"syssessions", sysSessionsAgent}, {"sysschedules", sysSchedules}, {"sysjobschedules", sysJobSchedules},
             {"backupset", backupSet}, {"backupmediafamily", backupMediaFamily}, {"restorehistory", restoreHistory}};
         auto it = msdb.find(name);
         if (it != msdb.end()) return it->second(inst);

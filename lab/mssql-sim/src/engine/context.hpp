@@ -35,6 +35,9 @@ public:
     virtual void procEnd(std::int32_t returnStatus) = 0;
     virtual void databaseChanged(const std::string& from, const std::string& to) = 0;
     virtual bool cancelled() const = 0;
+    // Fault injection: drop the connection part-way through the next response.
+    virtual void armDrop() {}
+    virtual bool dropArmed() const { return false; }
 };
 
 // Variables are batch-scoped in T-SQL; EXEC(...) and sp_executesql get a scope of their own.

@@ -65,8 +65,9 @@ void Executor::runStatements(const std::vector<sql::StmtP>& stmts, Scope& scope,
         // Fault injection applies to statements the client sent, before they run.
         FaultDecision fault = inst_.faults.next(s->text);
         if (fault.delayMs > 0) sleepUnlocked(fault.delayMs);
-        if (fault.drop) throw DropConnection();
         if (fault.error) throw SqlError(*fault.error);
+        // The statement runs (its effects happen) but the client never sees the whole answer.
+        if (fault.drop) sink_.armDrop();
         std::unique_lock lk(inst_.mu);
         lock_ = &lk;
         try {
@@ -77,6 +78,7 @@ void Executor::runStatements(const std::vector<sql::StmtP>& stmts, Scope& scope,
             }
             run(*s, scope);
             syncSession();
+            if (sink_.dropArmed()) throw DropConnection();
         } catch (...) {
             syncSession();
             lock_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include <Poco/SHA2Engine.h>
 #include <Poco/DigestEngine.h>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <random>
@@ -77,7 +78,15 @@ void Instance::bootstrap() {
     st.logins.push_back(sa);
 }
 
-void Instance::save() { store.save(st); }
+void Instance::save() {
+    try {
+        store.save(st);
+    } catch (const std::exception& e) {
+        // Report it like SQL Server reports a failed write, without killing the caller's connection.
+        spdlog::error("[{}] cannot save the state: {}", st.name, e.what());
+        throw SqlError(3202, 16, 1, fmt::format("Write on \"{}\" failed: {}", store.path().string(), e.what()));
+    }
+}
 
 Database* Instance::findDb(const std::string& name) {
     for (auto& d : st.databases)

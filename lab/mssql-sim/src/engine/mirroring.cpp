@@ -136,7 +136,7 @@ void Mirroring::tick() {
                                    {"sequence", m.role_sequence}}});
             } else if (m.role == "MIRROR" && m.state != "SUSPENDED") {
                 auto it = lastHeard.find(d.name);
-                if ((it == lastHeard.end() || now - it->second > std::chrono::seconds(2)) && m.state != "DISCONNECTED") {
+                if ((it == lastHeard.end() || now - it->second > std::chrono::seconds(5)) && m.state != "DISCONNECTED") {
                     m.state = "DISCONNECTED";
                     spdlog::info("[{}] mirroring: lost the principal of [{}]", inst_.st.name, d.name);
                 }

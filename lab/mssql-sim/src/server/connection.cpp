@@ -232,6 +232,17 @@ void Connection::handleBatch(const tds::Message& m, TdsSink& sink, Executor& ex)
             throw std::runtime_error("fatal error closes the connection");
         }
     }
+    catch (const tds::ProtocolError&) {
+        throw;
+    } catch (const DropConnection&) {
+        throw;
+    } catch (const std::exception& e) {
+        // A bug or an unexpected input must not cost the client its connection.
+        spdlog::error("[{}] spid {}: internal error on batch: {}", inst_.st.name, session_.spid, e.what());
+        sink.error(errors::notSupported(std::string("this request (internal error: ") + e.what() + ")").message());
+        sink.finish(true, false);
+        return;
+    }
     if (!error) session_.lastError = 0;
     sink.finish(error, false);
 }
@@ -342,6 +353,16 @@ void Connection::handleRpc(const tds::Message& m, TdsSink& sink, Executor& ex) {
         } catch (const SqlError& e) {
             sink.error(e.message());
             if (!e.terminatingText.empty()) sink.error(errors::terminating(e.terminatingText).message());
+            sink.finish(true, false, tds::kTokenDoneProc);
+            return;
+        }
+        catch (const tds::ProtocolError&) {
+            throw;
+        } catch (const DropConnection&) {
+            throw;
+        } catch (const std::exception& e) {
+            spdlog::error("[{}] spid {}: internal error on RPC: {}", inst_.st.name, session_.spid, e.what());
+            sink.error(errors::notSupported(std::string("this request (internal error: ") + e.what() + ")").message());
             sink.finish(true, false, tds::kTokenDoneProc);
             return;
         }

@@ -20,7 +20,13 @@ void TdsSink::resultSet(const ResultSet& rs) {
     flushPending();
     tw_.colMetadata(buf_, rs.columns);
     std::size_t n = 0;
+    std::size_t dropAt = dropArmed_ ? rs.rows.size() / 2 : rs.rows.size() + 1;
     for (const auto& r : rs.rows) {
+        if (n == dropAt) {
+            // Fault injection: metadata and half the rows went out; now the connection dies.
+            emit();
+            throw DropConnection();
+        }
         tw_.row(buf_, rs.columns, r);
         if (++n % 64 == 0) {
             emit();

@@ -23,6 +23,8 @@ public:
     void procEnd(std::int32_t status) override;
     void databaseChanged(const std::string& from, const std::string& to) override;
     bool cancelled() const override { return attention_.load(); }
+    void armDrop() override { dropArmed_ = true; }
+    bool dropArmed() const override { return dropArmed_; }
 
     void error(const Message& m);
     void returnValue(std::uint16_t ordinal, const std::string& name, const Value& v);
@@ -33,7 +35,7 @@ public:
     void endRpcCall(bool error);
     // Sends what is buffered without ending the message (before a fault-injected drop).
     void flushPartial();
-    void reset() { pending_.reset(); depth_ = 0; }
+    void reset() { pending_.reset(); depth_ = 0; dropArmed_ = false; }
     void setInRpc(bool b) { depth_ = b ? 1 : 0; }
 
 private:
@@ -54,6 +56,7 @@ private:
     tds::WireWriter buf_;
     std::optional<Pending> pending_;
     int depth_ = 0;
+    bool dropArmed_ = false;
 };
 
 }  // namespace mssql_sim

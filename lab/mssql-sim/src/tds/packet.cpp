@@ -80,7 +80,12 @@ void PacketWriter::sendPacket(const std::uint8_t* p, std::size_t n, bool eom) {
     std::copy(p, p + n, pkt.begin() + kHeaderSize);
     std::size_t off = 0;
     while (off < pkt.size()) {
-        int r = socket_.sendBytes(pkt.data() + off, static_cast<int>(pkt.size() - off));
+        int r = 0;
+        try {
+            r = socket_.sendBytes(pkt.data() + off, static_cast<int>(pkt.size() - off));
+        } catch (const std::exception& e) {
+            throw ProtocolError(std::string("connection lost while sending: ") + e.what());
+        }
         if (r <= 0) throw ProtocolError("connection closed while sending");
         off += static_cast<std::size_t>(r);
     }
