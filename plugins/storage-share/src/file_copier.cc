@@ -22,7 +22,9 @@ namespace {
 // Kernel copies move this much per call: large enough to amortise the syscall, small enough
 // to notice cancellation within a fraction of a second.
 constexpr std::uint64_t kKernelChunk = 16ull << 20;
-constexpr std::size_t kBufferSize = 1 << 20;
+constexpr std::size_t kBufferSize = 4 << 20;
+// Writeback is started every this many bytes (see sync_file_range below).
+constexpr std::uint64_t kWritebackChunk = 16ull << 20;
 
 bool refuses_fast_path(int err) {
   return err == EXDEV || err == EINVAL || err == ENOSYS || err == EOPNOTSUPP || err == EBADF ||
@@ -125,6 +127,7 @@ CopyResult FileCopier::copy(const CopyRequest& r) {
   std::vector<char> buffer;
 
   std::uint64_t off = 0;
+  std::uint64_t written_back = 0;
   while (off < size) {
     cancel_.throw_if_cancelled();
     std::uint64_t want = std::min(size - off, limiter_.chunk_limit(method == CopyMethod::read_write
@@ -175,10 +178,14 @@ CopyResult FileCopier::copy(const CopyRequest& r) {
       }
       break;
     }
-    // Start writing this chunk to disk now rather than at fsync: the disk works while the
-    // next chunk is copied, so the final fsync finds little left to do.
-    ::sync_file_range(dst, static_cast<off_t>(off), n, SYNC_FILE_RANGE_WRITE);
     off += static_cast<std::uint64_t>(n);
+    // Start writing to disk now rather than at fsync: the disk works while the next chunk is
+    // copied, so the final fsync finds little left to do.
+    if (off - written_back >= kWritebackChunk) {
+      ::sync_file_range(dst, static_cast<off_t>(written_back), static_cast<off_t>(off - written_back),
+                        SYNC_FILE_RANGE_WRITE);
+      written_back = off;
+    }
     on_bytes_(static_cast<std::uint64_t>(n));
   }
   result.method_used = method;
