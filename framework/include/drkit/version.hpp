@@ -28,9 +28,10 @@
 
 namespace drkit {
 
-// Bumped whenever a type or virtual in framework/include/drkit changes incompatibly.
-// Rules (docs/plugin-guide.md): adding a component kind or an optional field to a spec
-// struct at its end keeps the version; changing a virtual signature or a struct layout bumps it.
+// Bumped whenever a type or virtual in framework/include/drkit changes incompatibly: any
+// change to a struct's layout (even a field added at the end: plugins build the structs the
+// host reads), a virtual's signature or order, or an exported function's signature. Adding a
+// new free function or a new header keeps it. The full rule: docs/plugin-guide.md.
 inline constexpr int kAbiVersion = 1;
 
 // Compiler family, standard library, C++ standard and Boost version a binary was built with.
