@@ -4,8 +4,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
-
 namespace drkit::notify {
 namespace {
 // How often the watcher looks at the token: the token has no way to wake us, and 20 ms is
@@ -28,11 +26,13 @@ CancelWatch::~CancelWatch() {
   thread_.join();
 }
 
-void CancelWatch::watch(int fd) {
+void CancelWatch::watch(int fd, Clock::time_point deadline) {
   std::lock_guard lk(mu_);
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
-  if (token_.cancelled() && fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+  deadline_ = deadline;
+  expired_ = false;
+  fire_locked();
 }
 
 void CancelWatch::unwatch() {
@@ -41,12 +41,27 @@ void CancelWatch::unwatch() {
   fd_ = -1;
 }
 
+bool CancelWatch::expired() {
+  std::lock_guard lk(mu_);
+  return expired_;
+}
+
+void CancelWatch::fire_locked() {
+  if (fd_ < 0) return;
+  bool overrun = Clock::now() >= deadline_;
+  if (token_.cancelled() || overrun) {
+    ::shutdown(fd_, SHUT_RDWR);
+    if (overrun && !token_.cancelled()) expired_ = true;
+    // Once is enough: the socket stays shut down; stop watching it.
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
 void CancelWatch::loop() {
   std::unique_lock lk(mu_);
   while (!stop_) {
-    if (token_.cancelled()) {
-      if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
-    }
+    fire_locked();
     cv_.wait_for(lk, kPoll, [this] { return stop_; });
   }
 }

@@ -30,7 +30,8 @@ DeliveryOptions DeliveryOptions::from(const Params& params) {
 std::vector<ParamSpec> DeliveryOptions::param_specs() {
   return {
       {.name = "timeout", .type = ParamType::duration, .default_value = "10s",
-       .description = "Per attempt: the longest wait to connect and for each read or write."},
+       .description = "The longest one attempt may take, from connect to the server's final "
+                      "answer (TLS handshake and the whole SMTP dialogue included)."},
       {.name = "attempts", .type = ParamType::integer, .default_value = 3,
        .description = "Delivery attempts in all (1 to 20), within one notify call. Connection "
                       "errors, timeouts, HTTP 429/5xx and SMTP 4xx replies are retried."},

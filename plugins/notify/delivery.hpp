@@ -15,7 +15,7 @@
 namespace drkit::notify {
 
 struct DeliveryOptions {
-  // Per attempt: connect, and each read or write, gives up after this long. Default 10s.
+  // The longest one attempt may take, from connect to the final answer. Default 10s.
   Duration timeout{10'000};
   // Attempts in all, including the first. Default 3, at least 1.
   int attempts = 3;

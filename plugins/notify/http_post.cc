@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -60,7 +61,7 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
     // Created unconnected so the watch covers the connect as well.
     Poco::Net::StreamSocket socket(address.family());
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    CancelWatch::Scope scope(watch, socket.impl()->sockfd());
+    CancelWatch::Scope scope(watch, socket.impl()->sockfd(), timeout);
     socket.connect(address, to);
     socket.setReceiveTimeout(to);
     socket.setSendTimeout(to);
@@ -98,6 +99,8 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
   } catch (const Poco::Exception&) {
     // A shutdown by the watch surfaces as a reset or an unexpected close: say why.
     if (token.cancelled()) throw Cancelled();
+    if (watch.expired())
+      throw Poco::TimeoutException(fmt::format("no answer within {}", format_duration(timeout)));
     throw;
   }
 }

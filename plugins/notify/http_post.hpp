@@ -29,8 +29,9 @@ struct HttpAnswer {
   std::optional<std::string> retry_after;
 };
 
-// Sends `post` once over a new connection. Throws Poco exceptions for transport errors
-// (refused, timeout, TLS verification) and drkit::Cancelled when `watch`'s token fires.
+// Sends `post` once over a new connection, in at most `timeout` from connect to answer.
+// Throws Poco exceptions for transport errors (refused, TLS verification;
+// Poco::TimeoutException when the time is up) and drkit::Cancelled when the token fires.
 HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration timeout,
                           CancelWatch& watch, const CancellationToken& token);
 

@@ -46,6 +46,11 @@ AttemptFailure smtp_failure(const Poco::Net::SMTPException& e) {
   return f;
 }
 
+AttemptFailure overrun(Duration timeout) {
+  return {fmt::format("timed out: the session took longer than {}", format_duration(timeout)),
+          true, "notify.timeout"};
+}
+
 std::string base64(const std::string& s) {
   std::ostringstream out;
   Poco::Base64Encoder enc(out);
@@ -80,7 +85,7 @@ std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const Smt
     // Created unconnected so the watch covers the connect as well.
     Poco::Net::StreamSocket socket(address.family());
     std::unique_ptr<Session> session;
-    CancelWatch::Scope scope(watch, socket.impl()->sockfd());
+    CancelWatch::Scope scope(watch, socket.impl()->sockfd(), timeout);
     socket.connect(address, to);
     socket.setReceiveTimeout(to);
     socket.setSendTimeout(to);
@@ -131,9 +136,11 @@ std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const Smt
     return std::nullopt;
   } catch (const Poco::Net::SMTPException& e) {
     if (token.cancelled()) throw Cancelled();
+    if (watch.expired()) return overrun(timeout);
     return smtp_failure(e);
   } catch (const Poco::Exception& e) {
     if (token.cancelled()) throw Cancelled();
+    if (watch.expired()) return overrun(timeout);
     return transport_failure(e);
   }
 }

@@ -34,7 +34,7 @@ struct SmtpEnvelope {
   std::vector<std::string> recipients;  // bare addresses: to, cc and bcc
 };
 
-// Connects, says EHLO, upgrades to TLS as configured, authenticates, and sends `message`
+// In at most `timeout` from connect to the final reply: connects, says EHLO, upgrades to TLS as configured, authenticates, and sends `message`
 // (CRLF text; dot-stuffed on the way). Returns nullopt when the server accepted the message,
 // else the failure: SMTP 4xx replies, timeouts and connection errors are retryable; 5xx
 // replies and TLS failures are not. The failure quotes the server's reply with its code.

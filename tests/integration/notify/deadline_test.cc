@@ -59,6 +59,28 @@ TEST_F(DeadlineTest, CancellationEndsAWaitingWebhook) {
   EXPECT_LT(Clock::now() - start, std::chrono::minutes(2));
 }
 
+TEST_F(DeadlineTest, ATlsHandshakeThatNeverCompletesTimesOut) {
+  json::object w{{"url", "https://127.0.0.1:" + std::to_string(silent.port()) + "/x"},
+                 {"timeout", "1s"}, {"attempts", 1}};
+  try {
+    h.notify("notify.teams", w, failed_event());
+    FAIL() << "a server that never answers the handshake counted as delivered";
+  } catch (const drkit::StepError& e) {
+    EXPECT_EQ(e.code(), "notify.timeout") << e.what();
+    EXPECT_TRUE(e.retryable());
+  }
+}
+
+TEST_F(DeadlineTest, CancellationEndsATlsHandshake) {
+  json::object w{{"host", "localhost"}, {"port", silent.port()}, {"tls", "tls"},
+                 {"from", "drkit@contoso.com"}, {"to", json::array{"ops@contoso.com"}},
+                 {"timeout", "10m"}};
+  h.cancel_after(std::chrono::milliseconds(300));
+  auto start = Clock::now();
+  EXPECT_THROW(h.notify("notify.email", w, failed_event()), drkit::Cancelled);
+  EXPECT_LT(Clock::now() - start, std::chrono::minutes(2));
+}
+
 TEST_F(DeadlineTest, CancellationEndsAWaitingTeamsPost) {
   json::object w{{"url", http_url()}, {"timeout", "10m"}};
   h.cancel_after(std::chrono::milliseconds(300));
