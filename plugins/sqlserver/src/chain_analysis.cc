@@ -24,8 +24,8 @@ boost::json::object ChainAnalysis::to_json() const {
   o["state_desc"] = state.state_desc;
   o["is_in_standby"] = state.is_in_standby;
   o["redo_start_lsn"] = redo.redo_start_lsn.str();
-  o["pending"] = plan.to_apply.size();
-  o["already_applied"] = plan.already_applied.size();
+  o["pending"] = static_cast<std::int64_t>(plan.to_apply.size());
+  o["already_applied"] = static_cast<std::int64_t>(plan.already_applied.size());
   o["last_lsn"] = plan.last_lsn.str();
   o["to_apply"] = headers_json(plan.to_apply);
   if (plan.gap) {
@@ -33,7 +33,7 @@ boost::json::object ChainAnalysis::to_json() const {
     g["needed_lsn"] = plan.gap->needed_lsn.str();
     g["next_first_lsn"] = plan.gap->next_first_lsn ? boost::json::value(plan.gap->next_first_lsn->str()) : nullptr;
     g["next_file"] = plan.gap->next_file;
-    g["backups_beyond"] = plan.beyond_gap.size();
+    g["backups_beyond"] = static_cast<std::int64_t>(plan.beyond_gap.size());
     o["gap"] = std::move(g);
   } else {
     o["gap"] = nullptr;

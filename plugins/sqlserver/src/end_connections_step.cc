@@ -71,7 +71,7 @@ class EndConnectionsStep final : public Step {
       throw StepError(fmt::format("{}: {} session(s) still use {} after KILL", instance_.name, remaining, database_),
                       Retryable::yes, "sqlserver.sessions_remain");
     boost::json::object out;
-    out["ended"] = sessions.size();
+    out["ended"] = static_cast<std::int64_t>(sessions.size());
     out["sessions"] = std::move(sessions);
     return out;
   }

@@ -42,7 +42,7 @@ class ExecuteStep final : public Step {
     for (const auto& m : r.messages) messages.push_back(boost::json::value(m.message));
     out["rows"] = std::move(rows);
     out["rows_truncated"] = truncated;
-    out["result_sets"] = r.result_sets.size();
+    out["result_sets"] = static_cast<std::int64_t>(r.result_sets.size());
     out["messages"] = std::move(messages);
     return out;
   }

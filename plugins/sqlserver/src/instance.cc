@@ -66,6 +66,10 @@ std::chrono::seconds whole_seconds(Duration d) {
 }  // namespace
 
 std::string odbc_brace(std::string_view value) {
+  // Plain when nothing needs quoting: FreeTDS 1.3 passes braces through literally.
+  bool plain = !value.empty() && value.find_first_of(";{}") == std::string_view::npos &&
+               value.front() != ' ' && value.back() != ' ';
+  if (plain) return std::string(value);
   std::string out = "{";
   for (char c : value) {
     out += c;

@@ -38,7 +38,9 @@ ParamSpec instance_param(std::string name = "instance", std::string description 
 InstanceConfig instance_config(const ResourceRef& resource);
 // The string given to the driver: the configured one plus UID, PWD and APP. Never log it.
 std::string driver_connection_string(const InstanceConfig& config);
-// ODBC connection-string value quoting: {value} with '}' doubled.
+// ODBC connection-string value quoting: the value as is when it holds no ';', '{', '}' or
+// edge spaces, else {value} with '}' doubled (the ODBC rule; FreeTDS 1.3.17 does not unwrap
+// braces, so with FreeTDS such passwords cannot be used).
 std::string odbc_brace(std::string_view value);
 
 // The component's handle on an instance for one invocation.

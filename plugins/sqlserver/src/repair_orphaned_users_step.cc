@@ -74,7 +74,7 @@ class RepairOrphanedUsersStep final : public Step {
     boost::json::object out;
     out["fixed"] = std::move(fixed);
     out["without_login"] = std::move(missing);
-    out["remaining"] = read_orphaned_users(sql, database_).size();
+    out["remaining"] = static_cast<std::int64_t>(read_orphaned_users(sql, database_).size());
     return out;
   }
 

@@ -6,6 +6,9 @@ namespace drkit::sqlserver {
 
 std::string Diagnostic::describe() const {
   if (number == 0) return fmt::format("SQLSTATE {}: {}", sqlstate, message);
+  // unixODBC answers only standard diagnostic fields, so with it the server's class and state
+  // (SQL_DIAG_SS_SEVERITY/MSGSTATE) are not known: show the SQLSTATE instead of zeros.
+  if (severity == 0 && state == 0) return fmt::format("Msg {}, SQLSTATE {}: {}", number, sqlstate, message);
   return fmt::format("Msg {}, Level {}, State {}: {}", number, severity, state, message);
 }
 

@@ -11,12 +11,16 @@ namespace drkit::sqlserver {
 struct Diagnostic {
   std::string sqlstate;  // "01000" for INFO/PRINT, "42000", "08S01" ...
   int number = 0;        // SQL Server message number (native error): 3014, 4305, 18456
-  int state = 0;         // SQL Server message state; 0 when the driver did not say
-  int severity = 0;      // "class": 0-10 informational, 11-16 user errors, 20+ fatal
+  // SQL Server's message state and class (0-10 informational, 11-16 user errors, 20+ fatal),
+  // read with SQL_DIAG_SS_MSGSTATE/SEVERITY; 0 when the driver manager does not pass them
+  // on (unixODBC does not).
+  int state = 0;
+  int severity = 0;
   std::string message;   // the server's text, driver prefixes ("[FreeTDS][SQL Server]") removed
 
   bool is_info() const { return sqlstate.rfind("01", 0) == 0; }
-  // "Msg 4305, Level 16, State 1: <text>" like sqlcmd prints it.
+  // "Msg 4305, Level 16, State 1: <text>" like sqlcmd prints it, or
+  // "Msg 4305, SQLSTATE 42000: <text>" when class and state are unknown.
   std::string describe() const;
 };
 
