@@ -57,7 +57,9 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
   const bool https = url.getScheme() == "https";
   const auto to = timespan(timeout);
   try {
-    Poco::Net::SocketAddress address(url.getHost(), url.getPort());
+    Poco::Net::SocketAddress address =
+        post.proxy ? Poco::Net::SocketAddress(post.proxy->host, static_cast<Poco::UInt16>(post.proxy->port))
+                   : Poco::Net::SocketAddress(url.getHost(), url.getPort());
     // Created unconnected so the watch covers the connect as well.
     Poco::Net::StreamSocket socket(address.family());
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -66,6 +68,16 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
     socket.setReceiveTimeout(to);
     socket.setSendTimeout(to);
     socket.setNoDelay(true);
+    if (https && post.proxy) {
+      auto tunnel = open_tunnel(socket, *post.proxy, url.getHost(), url.getPort());
+      if (tunnel.status != 200) {
+        HttpAnswer refused;
+        refused.status = tunnel.status;
+        refused.reason = tunnel.reason;
+        refused.from_proxy = true;
+        return refused;
+      }
+    }
     if (https) {
       auto secure = Poco::Net::SecureStreamSocket::attach(socket, url.getHost(),
                                                           make_client_context(tls));
@@ -77,8 +89,11 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
     }
     session->setTimeout(to);
 
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST,
-                                   url.getPathAndQuery().empty() ? "/" : url.getPathAndQuery(),
+    auto target = url.getPathAndQuery().empty() ? std::string("/") : url.getPathAndQuery();
+    // Plain HTTP through a proxy: the absolute URL, so the proxy knows where to send it.
+    const bool via_proxy = post.proxy && !https;
+    if (via_proxy) target = url.toString();
+    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, target,
                                    Poco::Net::HTTPMessage::HTTP_1_1);
     request.setHost(url.getHost(), url.getPort());
     request.setContentType(post.content_type);
@@ -86,6 +101,8 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
     request.setKeepAlive(false);
     request.set("User-Agent", fmt::format("drkit/{}", kVersion));
     for (const auto& [name, value] : post.headers) request.set(name, value);
+    if (via_proxy && !post.proxy->authorization.empty())
+      request.set("Proxy-Authorization", post.proxy->authorization);
     session->sendRequest(request) << post.body << std::flush;
 
     Poco::Net::HTTPResponse response;
@@ -125,6 +142,13 @@ void post_with_retries(Context& ctx, const DeliveryOptions& options, const TlsOp
       return std::nullopt;
     }
     AttemptFailure f;
+    if (answer.from_proxy) {
+      f.message = redact(fmt::format("the proxy refused a tunnel to {}: HTTP {} {}", origin,
+                                     answer.status, answer.reason));
+      f.code = fmt::format("notify.proxy.{}", answer.status);
+      f.retryable = answer.status == 429 || answer.status >= 500;
+      return f;
+    }
     auto body = excerpt(answer.body, 5, 500);
     f.message = redact(fmt::format("POST {} answered HTTP {} {}{}{}", origin, answer.status,
                                    answer.reason, body.empty() ? "" : ": ", body));

@@ -11,6 +11,7 @@
 
 #include "cancel_watch.hpp"
 #include "delivery.hpp"
+#include "http_proxy.hpp"
 #include "tls_options.hpp"
 
 namespace drkit::notify {
@@ -20,6 +21,7 @@ struct HttpPost {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type = "application/json";
+  std::optional<HttpProxy> proxy = {};
 };
 
 struct HttpAnswer {
@@ -27,6 +29,7 @@ struct HttpAnswer {
   std::string reason;
   std::string body;  // the first 4 KiB
   std::optional<std::string> retry_after;
+  bool from_proxy = false;  // the proxy refused the CONNECT tunnel with `status`
 };
 
 // Sends `post` once over a new connection, in at most `timeout` from connect to answer.

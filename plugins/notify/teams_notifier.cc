@@ -35,6 +35,7 @@ ComponentSpec TeamsNotifier::spec() {
           "error excerpt) to a Teams Workflows webhook, or a MessageCard to a legacy connector. "
           "HTTP 429 and 5xx answers are retried with backoff, honouring Retry-After.",
   };
+  s.params.push_back(HttpProxy::param_spec());
   for (auto& p : DeliveryOptions::param_specs()) s.params.push_back(std::move(p));
   return s;
 }
@@ -47,12 +48,14 @@ TeamsNotifier::TeamsNotifier(const Params& params)
       delivery_(DeliveryOptions::from(params)) {
   scrubber_.add(params.string("url"));
   scrubber_.add(url_.getRawQuery());
+  proxy_ = HttpProxy::from(params, scrubber_);
 }
 
 void TeamsNotifier::notify(const Event& event, Context& ctx) {
   auto title = title_.render(event);
   auto payload = message_card_ ? message_card(event, title) : adaptive_card_message(event, title);
-  HttpPost post{.url = url_, .headers = {}, .body = scrubber_.scrub(boost::json::serialize(payload))};
+  HttpPost post{.url = url_, .headers = {}, .body = scrubber_.scrub(boost::json::serialize(payload)),
+                .proxy = proxy_};
   post_with_retries(ctx, delivery_, tls_, post, "notify.teams",
                     [this](std::string s) { return scrubber_.scrub(std::move(s)); });
 }

@@ -3,7 +3,10 @@
 
 #include <Poco/URI.h>
 
+#include <optional>
+
 #include "delivery.hpp"
+#include "http_proxy.hpp"
 #include "drkit/component.hpp"
 #include "drkit/spec.hpp"
 #include "event_template.hpp"
@@ -23,6 +26,7 @@ class TeamsNotifier final : public Notifier {
   Poco::URI url_;
   bool message_card_;
   EventTemplate title_;
+  std::optional<HttpProxy> proxy_;
   TlsOptions tls_;
   DeliveryOptions delivery_;
   SecretScrubber scrubber_;

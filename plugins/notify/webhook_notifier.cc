@@ -61,6 +61,7 @@ ComponentSpec WebhookNotifier::spec() {
           "delivery id stays the same across retries of one event). HTTP 429 and 5xx are retried "
           "with backoff, honouring Retry-After.",
   };
+  s.params.push_back(HttpProxy::param_spec());
   for (auto& p : DeliveryOptions::param_specs()) s.params.push_back(std::move(p));
   return s;
 }
@@ -95,11 +96,13 @@ WebhookNotifier::WebhookNotifier(const Params& params)
     s->add(url_.getRawQuery());
     s->add(secret_);
   }
+  proxy_ = HttpProxy::from(params, scrubber_);
 }
 
 void WebhookNotifier::notify(const Event& event, Context& ctx) {
   HttpPost post{.url = url_, .headers = headers_,
-                .body = body_scrubber_.scrub(boost::json::serialize(event.to_json()))};
+                .body = body_scrubber_.scrub(boost::json::serialize(event.to_json())),
+                .proxy = proxy_};
   post.headers.emplace_back("X-Drkit-Event", event.type);
   post.headers.emplace_back("X-Drkit-Delivery", delivery_id());
   if (!secret_.empty()) post.headers.emplace_back(signature_header_, webhook_signature(secret_, post.body));

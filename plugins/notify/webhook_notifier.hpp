@@ -7,7 +7,10 @@
 
 #include <Poco/URI.h>
 
+#include <optional>
+
 #include "delivery.hpp"
+#include "http_proxy.hpp"
 #include "drkit/component.hpp"
 #include "drkit/spec.hpp"
 #include "secret_scrubber.hpp"
@@ -27,6 +30,7 @@ class WebhookNotifier final : public Notifier {
   std::string secret_;  // HMAC key; empty: no signature
   std::string signature_header_;
   std::vector<std::pair<std::string, std::string>> headers_;
+  std::optional<HttpProxy> proxy_;
   TlsOptions tls_;
   DeliveryOptions delivery_;
   SecretScrubber scrubber_;       // logs and errors: every secret, header values included
