@@ -182,6 +182,11 @@ CopyReport copy_in_parallel(const std::vector<CopyJob>& jobs, const CopyOptions&
   }  // joins
   ctx.cancellation().throw_if_cancelled();
   run.report.not_attempted = jobs.size() - std::min(jobs.size(), run.started.load());
+  // Threads finish in any order; report in job (name, so oldest-first) order.
+  auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
+  std::sort(run.report.copied.begin(), run.report.copied.end(), by_name);
+  std::sort(run.report.failed.begin(), run.report.failed.end(), by_name);
+  std::sort(run.report.growing.begin(), run.report.growing.end());
   return std::move(run.report);
 }
 

@@ -30,10 +30,10 @@ struct FailedFile {
 };
 
 struct CopyReport {
-  std::vector<CopiedFile> copied;                 // in job order
+  std::vector<CopiedFile> copied;                 // sorted by name (job order)
   std::map<std::string, std::string> identical;   // compare=checksum: same content, digest
   std::vector<std::string> growing;               // changed while being copied: left for later
-  std::vector<FailedFile> failed;
+  std::vector<FailedFile> failed;                // sorted by name
   std::size_t not_attempted = 0;  // jobs never started because the run stopped early
   // Set when the share stopped answering mid-run: why.
   std::optional<std::string> share_lost;

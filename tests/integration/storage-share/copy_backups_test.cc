@@ -229,6 +229,7 @@ TEST_F(CopyBackupsTest, ParallelCopiesOfManyFilesAllArrive) {
   }
   auto out = copy({{"parallel", 8}});
   EXPECT_EQ(out.at("copied").as_int64(), 40);
+  EXPECT_EQ(strings_of(out.at("copied_files")), names) << "listed oldest (by name) first";
   expect_copied(names);
   EXPECT_THAT(partial_files_in(dest_.path()), IsEmpty());
 }

@@ -140,11 +140,15 @@ class ShareVanishesTest : public FailureModesTest {
       contents_.push_back(read_file(src(names_.back())));
     }
   }
-  // Deletes the share once the first file has arrived.
+  // Takes the share folder away at once (as an unmount or a dead server does), once the first
+  // file has arrived. remove_all alone would delete the files one by one first, which looks
+  // like retention deleting files, not like the share vanishing.
   std::jthread vanish_after_first_copy() {
     return std::jthread([this] {
       wait_until([&] { return fs::exists(dst(names_[0])); });
-      fs::remove_all(share_.path());
+      fs::path gone = share_.path().string() + ".gone";
+      fs::rename(share_.path(), gone);
+      fs::remove_all(gone);
     });
   }
   void expect_copied_files_complete(std::int64_t copied) {
