@@ -16,8 +16,8 @@ std::string wrap_script(std::string_view module_import, const std::vector<std::s
   }
   return fmt::format(
       "$ErrorActionPreference = 'Stop'; try {{ {} }} catch {{ "
-      "[Console]::Error.WriteLine($_.Exception.Message); exit 1 }}\n",
-      body);
+      "[Console]::Error.WriteLine($_.Exception.Message); [Console]::Out.WriteLine('{}'); exit 1 }}\n",
+      body, kFailedMarker);
 }
 
 std::string project(const std::vector<std::string>& props, const std::vector<std::string>& list_props) {

@@ -5,10 +5,12 @@
 // terminating and reports it the same way on every host:
 //
 //   $ErrorActionPreference = 'Stop'; try { Import-Module SkypeForBusiness; <statements> }
-//   catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }
+//   catch { [Console]::Error.WriteLine($_.Exception.Message);
+//           [Console]::Out.WriteLine('DRKIT-SCRIPT-FAILED'); exit 1 }
 //
 // so a failing cmdlet exits 1 with exactly its own message on stderr, and results come back
-// as one line of JSON on stdout (ConvertTo-Json -Compress).
+// as one line of JSON on stdout (ConvertTo-Json -Compress). The stdout marker catches a
+// failure even on a host whose exit code under `-Command -` is not the script's.
 #pragma once
 
 #include <string>
@@ -22,6 +24,9 @@ namespace drkit::skype_cs {
 
 // The JSON tail every query ends with. Depth 4 covers the projections below.
 inline constexpr std::string_view kToJson = " | ConvertTo-Json -Depth 4 -Compress";
+
+// The line the wrapper's catch block prints on stdout.
+inline constexpr std::string_view kFailedMarker = "DRKIT-SCRIPT-FAILED";
 
 // Wraps `statements` (joined with "; ") in the error-handling script, one line plus "\n".
 std::string wrap_script(std::string_view module_import, const std::vector<std::string>& statements);

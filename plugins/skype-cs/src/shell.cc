@@ -1,11 +1,15 @@
 #include "shell.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "drkit/errors.hpp"
 #include "drkit/process.hpp"
 #include "ps_quote.h"
+#include "ps_script.h"
 
 namespace drkit::skype_cs {
 
@@ -166,7 +170,8 @@ boost::json::value run_shell_script(Context& ctx, const ShellConfig& shell, cons
                                 what, shell.name, format_duration(shell.timeout)),
                     Retryable::yes, "cs.timeout");
   std::string err = trim(tail_lines(res.stderr_text, 20));
-  if (res.exit_code != 0) {
+  bool marked_failed = last_nonempty_line(res.stdout_text) == kFailedMarker;
+  if (res.exit_code != 0 || marked_failed) {
     if (res.signal != 0)
       throw StepError(fmt::format("{} on shell '{}': the shell was killed by signal {}", what,
                                   shell.name, res.signal),
@@ -176,7 +181,9 @@ boost::json::value run_shell_script(Context& ctx, const ShellConfig& shell, cons
                                   err.empty() ? "exit code 255" : err),
                       Retryable::yes, "cs.ssh");
     std::string detail = err;
-    if (detail.empty()) {
+    if (detail.empty() && marked_failed) {
+      detail = "the script failed without an error message";
+    } else if (detail.empty()) {
       std::string out = trim(tail_lines(res.stdout_text, 5));
       detail = fmt::format("exit code {}{}{}", res.exit_code, out.empty() ? "" : ": ", out);
     }

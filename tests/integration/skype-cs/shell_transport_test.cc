@@ -103,6 +103,14 @@ TEST_F(ShellTransportTest, AMissingProgramAndNonJsonOutputAreClearErrors) {
   EXPECT_EQ(c.code(), "cs.bad_output");
   EXPECT_THAT(c.what(), HasSubstr("PS C:\\> hello"));
 
+  // A host that reports exit code 0 for a failed script: the wrapper's stdout marker counts.
+  h_.add_resource("exit-zero", "skype-cs.shell",
+                  {{"program", "/bin/sh"},
+                   {"args", boost::json::array{"-c", "cat > /dev/null; echo 'Access denied.' >&2; echo DRKIT-SCRIPT-FAILED"}}});
+  auto z = expect_step_error([&] { h_.check("skype-cs.pool_state", {{"shell", "exit-zero"}, {"pool_fqdn", "pchat.contoso.com"}}); });
+  EXPECT_EQ(z.code(), "cs.cmdlet_failed");
+  EXPECT_THAT(z.what(), HasSubstr("Get-CsPersistentChatState failed on shell 'exit-zero': Access denied."));
+
   h_.add_resource("silent-fail", "skype-cs.shell",
                   {{"program", "/bin/sh"}, {"args", boost::json::array{"-c", "cat > /dev/null; echo partial; exit 3"}}});
   auto s = expect_step_error([&] { h_.check("skype-cs.pool_state", {{"shell", "silent-fail"}, {"pool_fqdn", "pchat.contoso.com"}}); });

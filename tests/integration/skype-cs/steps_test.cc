@@ -50,7 +50,8 @@ TEST_F(StepsTest, SetPoolStatePlanIsTheExactScriptAndChangesNothing) {
             "-PoolState 'FailedOver' -Force; "
             "Get-CsPersistentChatState -Identity 'service:PersistentChatServer:pchat.contoso.com' | "
             "ForEach-Object { [pscustomobject]@{ Identity = [string]$_.Identity; PoolState = [string]$_.PoolState } } | "
-            "ConvertTo-Json -Depth 4 -Compress } catch { [Console]::Error.WriteLine($_.Exception.Message); exit 1 }\n");
+            "ConvertTo-Json -Depth 4 -Compress } catch { [Console]::Error.WriteLine($_.Exception.Message); "
+            "[Console]::Out.WriteLine('DRKIT-SCRIPT-FAILED'); exit 1 }\n");
   EXPECT_EQ(pool_state(), "Normal");
   EXPECT_THAT(history(), IsEmpty());
   // The plan is what run() sends: pasted into the shell, it does the change.
