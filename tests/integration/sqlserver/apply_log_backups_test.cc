@@ -177,6 +177,29 @@ TEST(ApplyLogBackups, RecoveredDatabaseIsRefusedWithAClearError) {
   }
 }
 
+TEST(ApplyLogBackups, StandbyStaysStandbyAndAModeSwitchIsRefused) {
+  Estate e;
+  e.full_backup();
+  std::string undo = (e.dir.path() / "mgc_undo.tuf").string();
+  sql(e.h, "backup", "RESTORE DATABASE [mgc] FROM DISK = N'" + e.path("full.bak") + "' WITH STANDBY = N'" + undo + "';");
+  e.log_backup("mgc_1.trn");
+  e.log_backup("mgc_2.trn");
+  EXPECT_EQ(e.h.check("sqlserver.database_state", {{"instance", "backup"}, {"database", "mgc"}}).value.as_string(),
+            "STANDBY");
+  try {
+    e.apply({{"mode", "NORECOVERY"}});
+    FAIL() << "switching from STANDBY to NORECOVERY must be refused";
+  } catch (const drkit::StepError& err) {
+    EXPECT_EQ(err.code(), "sqlserver.mode_switch");
+  }
+  auto out = e.apply({{"standby_file", undo}});
+  EXPECT_EQ(out.at("mode").as_string(), "STANDBY");
+  EXPECT_EQ(out.at("applied_count").as_int64(), 2);
+  EXPECT_EQ(e.apply({{"standby_file", undo}}).at("applied_count").as_int64(), 0);
+  EXPECT_EQ(e.h.check("sqlserver.database_state", {{"instance", "backup"}, {"database", "mgc"}}).value.as_string(),
+            "STANDBY");
+}
+
 TEST(ApplyLogBackups, ListsLocallyWithAPathMap) {
   Estate e;
   prepare(e, 2);

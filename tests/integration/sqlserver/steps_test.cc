@@ -142,8 +142,10 @@ TEST(LogShipping, ConfigureRunJobsSnapshotRemove) {
                                                           {"share_unreachable", true}});
   EXPECT_TRUE(jobs2.at("copy").at("skipped").as_bool());
 
+  EXPECT_FALSE(jobs.at("last_restored_file").as_string().empty());
   auto status = e.h.check("sqlserver.log_shipping_status", db("backup"));
   EXPECT_TRUE(status.value.at("configured").as_bool());
+  EXPECT_TRUE(status.ok) << status.message;
 
   auto snap = e.h.run("sqlserver.snapshot_log_shipping", db("backup"));
   EXPECT_TRUE(snap.at("configured").as_bool());
@@ -184,6 +186,18 @@ TEST(Execute, ReturnsRowsAndMessages) {
   ASSERT_EQ(out.at("rows").as_array().size(), 1u);
   EXPECT_EQ(out.at("rows").as_array()[0].at("state_desc").as_string(), "ONLINE");
   EXPECT_EQ(out.at("messages").as_array()[0].as_string(), "hello");
+}
+
+TEST(Plan, DescribesTheStatementsWhenTheServerIsDown) {
+  Estate e;
+  e.backup.stop();
+  auto plan = e.h.plan("sqlserver.recover_database", db("backup"));
+  EXPECT_EQ(plan.actions, (std::vector<std::string>{"RESTORE DATABASE [mgc] WITH RECOVERY;"}));
+  EXPECT_THAT(plan.summary, HasSubstr("current state unknown"));
+  EXPECT_FALSE(plan.no_op);
+  auto apply = e.h.plan("sqlserver.apply_log_backups",
+                        {{"instance", "backup"}, {"database", "mgc"}, {"folder", e.share.string()}});
+  EXPECT_THAT(apply.actions.back(), HasSubstr("RESTORE LOG [mgc] FROM DISK"));
 }
 
 TEST(Reachable, TrueThenFalseWhenTheServerIsDown) {
