@@ -1,6 +1,7 @@
 // drkit-record.so: components that append each call to a file, so a test can prove which
 // methods the framework called. record.mutate is mutating: plan and dry-run must never
-// reach its run(). record.observe is read-only and may run in a dry run.
+// reach its run(). record.observe is read-only and may run in a dry run. With "fail": true,
+// run() fails after recording (to drive on_failure and rollback).
 #include <fstream>
 
 #include "drkit/sdk.hpp"
@@ -16,7 +17,7 @@ void append(const std::string& file, const std::string& line) {
 class RecordingStep final : public drkit::Step {
  public:
   RecordingStep(const drkit::Params& p, std::string kind)
-      : journal_(p.string("journal")), kind_(std::move(kind)) {}
+      : journal_(p.string("journal")), kind_(std::move(kind)), fail_(p.boolean("fail")) {}
 
   // Planning a real step must have no side effects; this test double records the call
   // anyway, because proving that plan() was reached is the point of the test.
@@ -26,12 +27,14 @@ class RecordingStep final : public drkit::Step {
   }
   boost::json::object run(drkit::Context& ctx) override {
     append(journal_, kind_ + " run " + ctx.invocation().step_id);
+    if (fail_) throw drkit::StepError("failing as asked", drkit::Retryable::no, "record.fail");
     return {{"kind", kind_}};
   }
 
  private:
   std::string journal_;
   std::string kind_;
+  bool fail_;
 };
 
 drkit::ComponentSpec spec(const char* name, drkit::Effect effect) {
@@ -39,7 +42,9 @@ drkit::ComponentSpec spec(const char* name, drkit::Effect effect) {
           .summary = "Appends each plan/run call to 'journal'",
           .effect = effect,
           .params = {{.name = "journal", .type = drkit::ParamType::string, .required = true,
-                      .description = "file that receives one line per call"}}};
+                      .description = "file that receives one line per call"},
+                     {.name = "fail", .type = drkit::ParamType::boolean, .default_value = false,
+                      .description = "run() throws a StepError after recording the call"}}};
 }
 
 void register_record(drkit::Registry& r) {
