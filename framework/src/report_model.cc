@@ -61,7 +61,7 @@ RtoFigures rto_of(const ReportModel& m) {
                          human_duration(*r.elapsed));
     return r;
   }
-  std::string target = human_duration(*r.target);
+  std::string target = format_duration(*r.target);  // exact, as the manifest declares it
   if (*r.elapsed > *r.target) r.over_by = *r.elapsed - *r.target;
   if (!finished || m.run.status == RunStatus::interrupted) {
     r.verdict = RtoVerdict::unfinished;
@@ -79,14 +79,20 @@ RtoFigures rto_of(const ReportModel& m) {
                          human_duration(*r.elapsed), target);
     return r;
   }
+  // The figures in the sentence add up: the margin is computed from the elapsed time as
+  // shown, which is exact to the millisecond when it or the margin is under 10 s.
+  Duration margin = *r.elapsed > *r.target ? *r.elapsed - *r.target : *r.target - *r.elapsed;
+  Duration shown = margin < std::chrono::seconds(10) || *r.elapsed < std::chrono::seconds(10)
+                       ? *r.elapsed
+                       : std::chrono::duration_cast<Duration>(std::chrono::round<std::chrono::seconds>(*r.elapsed));
   if (r.over_by) {
     r.verdict = RtoVerdict::missed;
-    r.text = fmt::format("missed by {}: {} against a target of {}", human_duration(*r.over_by),
-                         human_duration(*r.elapsed), target);
+    r.text = fmt::format("missed by {}: {} against a target of {}", format_duration(shown - *r.target),
+                         format_duration(shown), target);
   } else {
     r.verdict = RtoVerdict::met;
-    r.text = fmt::format("met: {} against a target of {} ({} to spare)", human_duration(*r.elapsed), target,
-                         human_duration(*r.target - *r.elapsed));
+    r.text = fmt::format("met: {} against a target of {} ({} to spare)", format_duration(shown), target,
+                         format_duration(*r.target - shown));
   }
   return r;
 }

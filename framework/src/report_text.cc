@@ -135,6 +135,8 @@ std::string render_text_report(const ReportModel& m) {
     for (const auto& [step, obj] : outputs) {
       out += fmt::format("  {}\n", step);
       for (const auto& kv : obj) {
+        // Empty values (a command's empty stderr) are noise here; the JSON report keeps them.
+        if (kv.value().is_null() || (kv.value().is_string() && kv.value().as_string().empty())) continue;
         std::string key(kv.key());
         std::string pad(6 + key.size() + 3, ' ');
         out += fmt::format("      {} = {}\n", key, indented(clipped(value_text(kv.value()), 20), pad));

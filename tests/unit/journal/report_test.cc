@@ -48,7 +48,8 @@ class Report : public ::testing::Test {
                              "08S01", true, kT0 + 3500ms);
     auto a2 = journal_->start_attempt({0, id, "snapshot", "step", "sqlserver.backup_log", 2, StepStatus::running, kT0 + 4s});
     journal_->finish_attempt(a2, StepStatus::succeeded,
-                             {{"path", "/backups/sales_tail.trn"}, {"stdout", "line one\nline two"}, {"bytes", 52428800}},
+                             {{"path", "/backups/sales_tail.trn"}, {"stdout", "line one\nline two"}, {"bytes", 52428800},
+                              {"stderr", ""}},
                              "", "", false, kT0 + 10s);
     journal_->record_approval({id, "switch-dns", "Point sales.example.com at the DR site?", "bob@dr2", "terminal", true,
                                kT0 + 40s});
@@ -91,6 +92,25 @@ TEST_F(Report, RtoMetWithTimeToSpare) {
   EXPECT_TRUE(report_json(*journal_, "fast").at("rto").at("missed_by_ms").is_null());
 }
 
+TEST_F(Report, RtoFiguresAddUpAndSmallMarginsAreExact) {
+  record_failover("close", RunStatus::succeeded, 5min + 400ms);
+  EXPECT_THAT(text("close"), HasSubstr("RTO         missed by 400ms: 5m400ms against a target of 5m"));
+  record_failover("rounded", RunStatus::succeeded, 4min + 10s + 400ms);
+  EXPECT_THAT(text("rounded"), HasSubstr("RTO         met: 4m10s against a target of 5m (50s to spare)"));
+  EXPECT_EQ(report_json(*journal_, "rounded").at("rto").at("elapsed_ms").as_int64(), 250'400);  // JSON stays exact
+}
+
+TEST_F(Report, AShortRunIsShownToTheMillisecond) {
+  RunRecord r;
+  r.id = "quick";
+  r.started_at = kT0;
+  r.rto_target = 1min;
+  journal_->create_run(r);
+  journal_->update_run_status("quick", RunStatus::succeeded, "", kT0 + 374ms);
+  EXPECT_THAT(text("quick"), HasSubstr("RTO         met: 374ms against a target of 1m (59s626ms to spare)"));
+  EXPECT_THAT(text("quick"), HasSubstr("no steps ran"));
+}
+
 TEST_F(Report, AFailedRunDoesNotMeetItsRto) {
   record_failover("broken", RunStatus::failed, 2min);
   std::string t = text("broken");
@@ -130,6 +150,7 @@ TEST_F(Report, TextShowsTimelineErrorsOutputsApprovalsOverridesAndNotifierFailur
   EXPECT_THAT(t, HasSubstr("      path = /backups/sales_tail.trn\n"));
   EXPECT_THAT(t, HasSubstr("      stdout = line one\n               line two\n"));
   EXPECT_THAT(t, HasSubstr("      bytes = 52428800\n"));
+  EXPECT_THAT(t, Not(HasSubstr("stderr")));  // empty values are left to the JSON report
   EXPECT_THAT(t, HasSubstr("switch-dns  APPROVED by bob@dr2 (terminal)"));
   EXPECT_THAT(t, HasSubstr("\"Point sales.example.com at the DR site?\""));
   EXPECT_THAT(t, HasSubstr("primary-down  overridden by alice@dr1: the primary must be down (it answered)"));
