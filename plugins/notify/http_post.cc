@@ -62,8 +62,10 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
                    : Poco::Net::SocketAddress(url.getHost(), url.getPort());
     // Created unconnected so the watch covers the connect as well.
     Poco::Net::StreamSocket socket(address.family());
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
     CancelWatch::Scope scope(watch, socket.impl()->sockfd(), timeout);
+    // After the scope, so it ends first: its destructor may still talk (SMTP QUIT) and
+    // must stay under the watch.
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
     socket.connect(address, to);
     socket.setReceiveTimeout(to);
     socket.setSendTimeout(to);

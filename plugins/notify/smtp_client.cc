@@ -84,8 +84,10 @@ std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const Smt
     Poco::Net::SocketAddress address(server.host, static_cast<Poco::UInt16>(server.port));
     // Created unconnected so the watch covers the connect as well.
     Poco::Net::StreamSocket socket(address.family());
-    std::unique_ptr<Session> session;
     CancelWatch::Scope scope(watch, socket.impl()->sockfd(), timeout);
+    // After the scope, so it ends first: its destructor may still talk (SMTP QUIT) and
+    // must stay under the watch.
+    std::unique_ptr<Session> session;
     socket.connect(address, to);
     socket.setReceiveTimeout(to);
     socket.setSendTimeout(to);
