@@ -36,5 +36,6 @@ std::function<int()> setup_report(CLI::App&, GlobalOptions&);
 std::function<int()> setup_plugins(CLI::App&, GlobalOptions&);
 std::function<int()> setup_schema(CLI::App&, GlobalOptions&);
 std::function<int()> setup_notify(CLI::App&, GlobalOptions&);
+std::function<int()> setup_lab(CLI::App&, GlobalOptions&);
 
 }  // namespace drkit::cli

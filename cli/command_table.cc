@@ -30,6 +30,9 @@ const std::vector<Command>& commands() {
        "  drkit schema > drkit.schema.json", setup_schema},
       {"notify", "Send a test message through a notifier of the manifest",
        "  drkit notify test ops-email --env lab", setup_notify},
+      {"lab", "A simulated Persistent Chat estate on loopback: up, status, fail SITE, rebuild SITE, down",
+       "  drkit lab up\n  drkit lab status\n  drkit lab fail primary-site\n  drkit lab rebuild primary-site\n  drkit lab down",
+       setup_lab},
   };
   return table;
 }
