@@ -9,6 +9,16 @@
 namespace drkit {
 
 namespace {
+// Every string inside a secret parameter is a secret: a `headers` object's values, a list
+// of tokens.
+void add_secret_strings(const boost::json::value& v, Redactor& redactor) {
+  if (v.is_string()) redactor.add(std::string(v.get_string()));
+  if (v.is_array())
+    for (const auto& item : v.get_array()) add_secret_strings(item, redactor);
+  if (v.is_object())
+    for (const auto& [k, item] : v.get_object()) add_secret_strings(item, redactor);
+}
+
 [[noreturn]] void fail(const Diagnostics& problems) {
   std::string text;
   for (const auto& d : problems) text += (text.empty() ? "" : "\n") + d.to_string();
@@ -30,7 +40,7 @@ Params make_params(const ComponentSpec& spec, const boost::json::object& with,
   for (const auto& p : spec.params) {
     auto it = values.find(p.name);
     if (it == values.end()) continue;
-    if (p.secret && it->value().is_string()) redactor.add(std::string(it->value().get_string()));
+    if (p.secret) add_secret_strings(it->value(), redactor);
     if (p.type == ParamType::resource) linked[p.name] = resources.at(std::string(it->value().get_string()));
   }
   return Params(std::move(values), std::move(linked));
