@@ -35,6 +35,7 @@ struct ErrorRecord {
   std::string error_id;        // FullyQualifiedErrorId, e.g. "CommandNotFoundException"
   std::string exception_type;  // "System.Management.Automation.CommandNotFoundException"
   SourcePos pos = {};
+  std::size_t extent = 0;  // characters to underline at `pos`; 0: the command name, or 1
 };
 
 class ScriptError : public std::runtime_error {

@@ -182,6 +182,7 @@ std::vector<Value> Interpreter::invoke_command(const Command& cmd, std::vector<V
     r.error_id = "CommandNotFoundException";
     r.exception_type = "System.Management.Automation.CommandNotFoundException";
     r.pos = cmd.pos;
+    r.extent = cmd.name.size();
     throw ScriptError(std::move(r));
   }
   std::vector<ArgValue> args;
@@ -415,7 +416,7 @@ void Interpreter::print_error(const ErrorRecord& r) {
   had_error_ = true;
   out_.flush();
   std::string line = source_line(source_, r.pos.line);
-  std::size_t width = r.command.empty() ? 1 : r.command.size();
+  std::size_t width = r.extent ? r.extent : r.command.empty() ? 1 : r.command.size();
   if (r.command.empty()) {
     err_ << r.message << '\n';
   } else {

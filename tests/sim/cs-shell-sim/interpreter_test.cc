@@ -76,6 +76,7 @@ TEST_F(InterpreterTest, UnknownCommandsAndTheCsCmdletsBeforeImportAreNotFound) {
     EXPECT_EQ(r.exit_code, 1) << cmd;
     EXPECT_THAT(r.err, HasSubstr("is not recognized as the name of a cmdlet, function, script file, or operable program.")) << cmd;
   }
+  EXPECT_THAT(run("Get-Thing -X 1").err, HasSubstr("At line:1 char:1\n+ Get-Thing -X 1\n+ ~~~~~~~~~\n"));
   EXPECT_THAT(run("Import-Module ActiveDirectory").err,
               HasSubstr("The specified module 'ActiveDirectory' was not loaded because no valid module file was found"));
   EXPECT_EQ(run("Import-Module Lync; Get-CsPool | ForEach-Object { $_.Fqdn }").out, "pchat.contoso.com\n");
