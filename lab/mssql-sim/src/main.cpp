@@ -34,6 +34,7 @@ const char* kUsage =
     "  --database NAME        create this database at start if missing (repeatable)\n"
     "  --write-rate N         log records per second per ONLINE primary database (default 20; 0 = off)\n"
     "  --backup-size BYTES    payload of a full backup (default 262144)\n"
+    "  --log-record-bytes N   log backup payload per log record (default 64)\n"
     "  --job-min-ms N         minimum duration of an Agent job run (default 200)\n"
     "  --log-level LEVEL      trace, debug, info, warn, error (default info)\n"
     "Prints 'mssql-sim ready name=... port=... endpoint=... pid=...' when it accepts connections;\n"
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
         else if (a == "--database") cfg.initialDatabases.push_back(value());
         else if (a == "--write-rate") cfg.writeRate = toInt(a, value());
         else if (a == "--backup-size") cfg.backupPayloadBytes = static_cast<std::size_t>(toInt(a, value()));
+        else if (a == "--log-record-bytes") cfg.logPayloadBytesPerRecord = static_cast<std::size_t>(toInt(a, value()));
         else if (a == "--job-min-ms") cfg.jobMinDurationMs = toInt(a, value());
         else if (a == "--log-level") logLevel = value();
         else usage("unknown option " + a);

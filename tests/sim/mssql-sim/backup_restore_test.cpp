@@ -169,3 +169,19 @@ TEST_F(BackupRestoreTest, CopyOnlyLogBackupDoesNotBreakTheChainButARegularOneDoe
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(BackupRestoreTest, UnsupportedOptionsAreRefusedNotIgnored) {
+    auto a = connect();
+    std::string full = file("opt.bak");
+    a.exec("BACKUP DATABASE mgc TO DISK = N'" + full + "' WITH INIT");
+    auto e = expectError(a, "RESTORE DATABASE mgc_copy FROM DISK = N'" + full + "' WITH STOPAT = '2026-01-01T00:00:00'", 40000);
+    EXPECT_NE(std::string(e.what()).find("STOPAT"), std::string::npos);
+    expectError(a, "BACKUP DATABASE mgc TO DISK = N'" + full + "' WITH DIFFERENTIAL", 40000);
+    EXPECT_EQ(a.scalar("SELECT COUNT(*) FROM sys.databases WHERE name = N'mgc_copy'"), "0");
+    a.exec("RESTORE DATABASE mgc_copy FROM DISK = N'" + full + "' WITH RECOVERY, ENABLE_BROKER");
+    EXPECT_EQ(a.scalar("SELECT is_broker_enabled FROM sys.databases WHERE name = N'mgc_copy'"), "1");
+}
+
+}  // namespace

@@ -21,7 +21,11 @@
 
 namespace simtest {
 
-std::filesystem::path simBinary() { return std::filesystem::path(DRKIT_BUILD_DIR) / "bin" / "mssql-sim"; }
+// MSSQL_SIM_BINARY runs the tests against another build of the simulator (e.g. a sanitizer build).
+std::filesystem::path simBinary() {
+    if (const char* env = std::getenv("MSSQL_SIM_BINARY"); env && *env) return env;
+    return std::filesystem::path(DRKIT_BUILD_DIR) / "bin" / "mssql-sim";
+}
 
 TempDir::TempDir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "mssql-sim-test-XXXXXX").string();

@@ -35,6 +35,8 @@ struct RestoreOptions {
     bool checksum = false;
     bool noChecksum = false;
     int file = 1;
+    bool enableBroker = false;
+    bool restrictedUser = false;
     std::vector<std::pair<std::string, std::string>> moves;
 };
 

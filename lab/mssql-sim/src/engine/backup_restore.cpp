@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -25,9 +26,23 @@ struct Opts {
     std::string get(const std::string& n) const { auto it = values.find(n); return it == values.end() ? "" : it->second; }
 };
 
+// Options the simulator honours or that do not change its results; anything else (STOPAT,
+// PARTIAL, DIFFERENTIAL, ...) is refused rather than silently ignored.
+const std::set<std::string> kBackupOptions = {
+    "INIT", "NOINIT", "FORMAT", "NOFORMAT", "SKIP", "NOSKIP", "CHECKSUM", "NO_CHECKSUM", "COPY_ONLY", "COMPRESSION",
+    "NO_COMPRESSION", "NORECOVERY", "NAME", "DESCRIPTION", "STATS", "STOP_ON_ERROR", "REWIND", "NOREWIND", "UNLOAD",
+    "NOUNLOAD", "MEDIANAME", "MEDIADESCRIPTION", "BUFFERCOUNT", "MAXTRANSFERSIZE", "BLOCKSIZE", "RETAINDAYS", "EXPIREDATE"};
+const std::set<std::string> kRestoreOptions = {
+    "RECOVERY", "NORECOVERY", "STANDBY", "REPLACE", "CHECKSUM", "NO_CHECKSUM", "MOVE", "FILE", "STATS", "STOP_ON_ERROR",
+    "REWIND", "NOREWIND", "UNLOAD", "NOUNLOAD", "BUFFERCOUNT", "MAXTRANSFERSIZE", "BLOCKSIZE", "KEEP_REPLICATION",
+    "KEEP_CDC", "RESTRICTED_USER", "ENABLE_BROKER", "NEW_BROKER", "ERROR_BROKER_CONVERSATIONS", "MEDIANAME"};
+
 Opts options(Executor& ex, const Stmt& s, Scope& scope) {
     Opts o;
+    const auto& allowed = s.k == Stmt::K::Backup ? kBackupOptions : kRestoreOptions;
     for (const auto& opt : s.options) {
+        if (!allowed.count(opt.name))
+            throw errors::notSupported(fmt::format("the {} option {}", s.k == Stmt::K::Backup ? "BACKUP" : "RESTORE", opt.name));
         if (opt.name == "MOVE") o.moves.emplace_back(ex.evalText(opt.value, scope), ex.evalText(opt.value2, scope));
         else o.values[opt.name] = opt.value ? ex.evalText(opt.value, scope) : "";
     }
@@ -318,9 +333,9 @@ void restoreSet(Instance& inst, Executor* ex, const std::string& dbName, const s
         d->redo_start_fork_guid = h.RecoveryForkID;
         d->recovery_fork_guid = h.RecoveryForkID;
         d->fork_point_lsn = h.ForkPointLSN;
-        // A restored database comes back with Service Broker disabled.
-        d->is_broker_enabled = false;
-        d->user_access_desc = "MULTI_USER";
+        // A restored database comes back with Service Broker disabled unless the RESTORE asks for it.
+        d->is_broker_enabled = o.enableBroker;
+        d->user_access_desc = o.restrictedUser ? "RESTRICTED_USER" : "MULTI_USER";
         d->is_read_only = false;
     }
     applyRecoveryMode(inst, *d, o);
@@ -422,6 +437,8 @@ void runRestore(Executor& ex, const Stmt& s, Scope& scope) {
         if (modes > 1) throw SqlError(3032, 16, 1, "One or more of the options (recovery, norecovery, standby) are not supported for this statement. No restore action taken.");
         ro.mode = o.has("NORECOVERY") ? "NORECOVERY" : o.has("STANDBY") ? "STANDBY" : "RECOVERY";
         ro.standbyFile = o.get("STANDBY");
+        ro.enableBroker = o.has("ENABLE_BROKER") || o.has("NEW_BROKER") || o.has("ERROR_BROKER_CONVERSATIONS");
+        ro.restrictedUser = o.has("RESTRICTED_USER");
         if (s.devices.empty()) {
             // RESTORE DATABASE x WITH RECOVERY: bring a restoring database online.
             Database& d = inst.requireDb(dbName);
