@@ -23,8 +23,9 @@ namespace {
 
 class Scanner {
  public:
-  Scanner(std::string_view text, std::map<std::string, TextPosition, std::less<>>& out)
-      : text_(text), out_(out) {}
+  Scanner(std::string_view text, std::map<std::string, TextPosition, std::less<>>& out,
+          std::vector<DuplicateKey>& duplicates)
+      : text_(text), out_(out), duplicates_(duplicates) {}
 
   void value(const std::string& path) {
     skip_ws();
@@ -32,6 +33,7 @@ class Scanner {
     char c = text_[i_];
     if (c == '{') {
       ++i_;
+      std::map<std::string, TextPosition> keys;  // of this object, for duplicates
       while (true) {
         skip_ws();
         if (i_ >= text_.size() || text_[i_] == '}') { ++i_; return; }
@@ -39,7 +41,9 @@ class Scanner {
         TextPosition key_pos = here();
         std::string key = string();
         std::string child = path.empty() ? key : path + "." + key;
-        out_.emplace(child, key_pos);
+        if (auto [it, fresh] = keys.emplace(key, key_pos); !fresh)
+          duplicates_.push_back({child, key, key_pos, it->second});
+        out_.insert_or_assign(child, key_pos);
         skip_ws();
         if (i_ < text_.size() && text_[i_] == ':') ++i_;
         value(child);
@@ -52,7 +56,7 @@ class Scanner {
         if (i_ >= text_.size() || text_[i_] == ']') { ++i_; return; }
         if (text_[i_] == ',') { ++i_; continue; }
         std::string child = path + "[" + std::to_string(index++) + "]";
-        out_.emplace(child, here());
+        out_.insert_or_assign(child, here());
         value(child);
       }
     } else if (c == '"') {
@@ -144,6 +148,7 @@ class Scanner {
 
   std::string_view text_;
   std::map<std::string, TextPosition, std::less<>>& out_;
+  std::vector<DuplicateKey>& duplicates_;
   std::size_t i_ = 0;
   std::size_t pos_index_ = 0;
   TextPosition pos_{1, 1};
@@ -152,7 +157,7 @@ class Scanner {
 }  // namespace
 
 JsonPositions::JsonPositions(std::string_view text) {
-  Scanner s(text, positions_);
+  Scanner s(text, positions_, duplicates_);
   positions_.emplace("", TextPosition{1, 1});
   s.value("");
 }

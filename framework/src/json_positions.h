@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace drkit {
 
@@ -19,18 +20,31 @@ struct TextPosition {
 // Line and column of a byte offset in `text`.
 TextPosition position_of(std::string_view text, std::size_t offset);
 
+// A key written twice in one object. Boost.JSON keeps the last value, silently.
+struct DuplicateKey {
+  std::string path;    // of the key: "pipelines.failover.steps[0].with"
+  std::string key;     // "with"
+  TextPosition at;     // the later occurrence (the one that counts)
+  TextPosition first;  // the earlier one
+};
+
 class JsonPositions {
  public:
   // Scans syntactically valid JSON (parse it first); records each member's key position
-  // and each array element's value position.
+  // and each array element's value position. For a duplicated key, like Boost.JSON, the
+  // last occurrence wins.
   explicit JsonPositions(std::string_view text);
   JsonPositions() = default;
 
   // The position of `path`, or of its closest recorded ancestor; {0,0} if none.
   TextPosition find(std::string_view path) const;
 
+  // Keys written more than once in the same object, in text order.
+  const std::vector<DuplicateKey>& duplicates() const { return duplicates_; }
+
  private:
   std::map<std::string, TextPosition, std::less<>> positions_;
+  std::vector<DuplicateKey> duplicates_;
 };
 
 }  // namespace drkit

@@ -317,6 +317,13 @@ Manifest parse_manifest(std::string text, const fs::path& file, const std::strin
   }
   json::value root = parser.release();
   m.positions = JsonPositions(text);
+  // Boost.JSON keeps the last of two equal keys: the first one's settings would vanish.
+  for (const auto& d : m.positions.duplicates()) {
+    problems.push_back({file.string(), d.at.line, d.at.column, d.path,
+                        fmt::format("duplicate key '{}' (first at line {}): only the last one "
+                                    "would count; merge them or remove one",
+                                    d.key, d.first.line)});
+  }
   m.text = std::move(text);
   m.hash = sha256_hex(m.text);
 

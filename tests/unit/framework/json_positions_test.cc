@@ -68,6 +68,23 @@ TEST(JsonPositions, KeysWithEscapesAreRecordedAsBoostJsonDecodesThem) {
   EXPECT_EQ(at(p, "\xf0\x9f\x98\x80"), "4:1");
 }
 
+TEST(JsonPositions, ADuplicatedKeyIsReportedAndTheLastOccurrenceWinsLikeBoostJson) {
+  JsonPositions p("{\"a\": {\"x\": 1},\n \"b\": 2,\n \"a\": {\"x\": 3, \"x\": 4}}");
+  EXPECT_EQ(at(p, "a"), "3:2");
+  EXPECT_EQ(at(p, "a.x"), "3:16");
+  // In text order; equal keys in different objects (the "x" under each "a") are not
+  // duplicates of each other.
+  ASSERT_EQ(p.duplicates().size(), 2u);
+  EXPECT_EQ(p.duplicates()[0].path, "a");
+  EXPECT_EQ(p.duplicates()[0].key, "a");
+  EXPECT_EQ(p.duplicates()[0].at.line, 3);
+  EXPECT_EQ(p.duplicates()[0].first.line, 1);
+  EXPECT_EQ(p.duplicates()[1].path, "a.x");
+  EXPECT_EQ(p.duplicates()[1].at.column, 16);
+  EXPECT_EQ(p.duplicates()[1].first.column, 8);
+  EXPECT_TRUE(JsonPositions("{\"a\": [{\"k\": 1}, {\"k\": 2}]}").duplicates().empty());
+}
+
 TEST(JsonPositions, CountsCarriageReturnsAsColumnsAndNewlinesAsLines) {
   JsonPositions p("{\r\n  \"a\": {\r\n    \"b\": 1 } }");
   EXPECT_EQ(at(p, "a"), "2:3");

@@ -507,6 +507,24 @@ TEST_F(BadManifest, DuplicateStepIds) {
                           "(first used at line 6): ids must be unique in a pipeline"));
 }
 
+// JSON keeps the last of two equal keys: the first block would vanish silently.
+TEST_F(BadManifest, DuplicateKeyInAStep) {
+  EXPECT_THAT(problems(R"json({
+  "drkit": 1,
+  "pipelines": {
+    "p": {
+      "steps": [
+        { "id": "a", "uses": "core.exec", "with": { "argv": ["true"] },
+          "with": { "argv": ["false"] } }
+      ]
+    }
+  }
+})json"),
+              ElementsAre("drkit.json:7:11: pipelines.p.steps[0].with: duplicate key 'with' "
+                          "(first at line 6): only the last one would count; merge them or "
+                          "remove one"));
+}
+
 TEST_F(BadManifest, UnknownVariableWithDidYouMean) {
   EXPECT_THAT(problems(R"json({
   "drkit": 1,
