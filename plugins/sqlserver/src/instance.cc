@@ -143,14 +143,16 @@ Connection& Instance::connection() {
 BatchResult Instance::execute_raw(std::string_view batch) {
   Connection& conn = connection();
   try {
-    return conn.execute(batch, [&](const Diagnostic& d) {
-      ctx_.log().info(fmt::format("{}: {}", config_.name, d.message));
-    });
+    return conn.execute(
+        batch, [&](const Diagnostic& d) { ctx_.log().info(fmt::format("{}: {}", config_.name, d.message)); },
+        &ctx_.cancellation());
   } catch (const SqlError& e) {
     if (e.link_failure() || conn.broken()) {
       ctx_.forget_shared(key());
       connection_.reset();
     }
+    // The run was cancelled (SIGINT, step timeout) and the statement with it (HY008).
+    ctx_.cancellation().throw_if_cancelled();
     throw;
   }
 }

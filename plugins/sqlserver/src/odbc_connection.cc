@@ -14,11 +14,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <regex>
 #include <stdexcept>
 
+#include "drkit/cancellation.hpp"
 #include "log_chain.hpp"
 
 namespace drkit::sqlserver {
@@ -121,6 +125,42 @@ class StatementHandle {
   SQLHSTMT handle_ = SQL_NULL_HSTMT;
 };
 
+// Watches a cancellation token while a statement runs and cancels the statement when it fires.
+// Stops (and joins) as soon as the statement is done, without waiting for a poll tick.
+class CancelWatch {
+ public:
+  CancelWatch(const CancellationToken* token, SQLHSTMT statement) {
+    if (!token) return;
+    thread_ = std::thread([this, token, statement] {
+      std::unique_lock lock(mu_);
+      while (!done_) {
+        if (token->cancelled()) {
+          SQLCancel(statement);
+          return;
+        }
+        cv_.wait_for(lock, std::chrono::milliseconds(50));
+      }
+    });
+  }
+  ~CancelWatch() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  CancelWatch(const CancelWatch&) = delete;
+  CancelWatch& operator=(const CancelWatch&) = delete;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
 class DriverClock {
  public:
   explicit DriverClock(double& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
@@ -182,7 +222,8 @@ std::string Connection::scrub(std::string text) const {
   return text;
 }
 
-BatchResult Connection::execute(std::string_view batch, const std::function<void(const Diagnostic&)>& on_message) {
+BatchResult Connection::execute(std::string_view batch, const std::function<void(const Diagnostic&)>& on_message,
+                                const CancellationToken* cancel) {
   std::lock_guard lock(mu_);
   if (broken_) throw SqlError({{"08003", 0, 0, 0, "the connection was lost; reconnect"}}, {}, "");
   auto* impl = dynamic_cast<Poco::Data::ODBC::SessionImpl*>(session_->impl());
@@ -216,6 +257,7 @@ BatchResult Connection::execute(std::string_view batch, const std::function<void
   };
 
   std::u16string text = to_utf16(batch);
+  CancelWatch watch(cancel, h);
   SQLRETURN rc;
   {
     DriverClock clock(driver_seconds_);

@@ -24,6 +24,10 @@ namespace Poco::Data {
 class Session;
 }
 
+namespace drkit {
+class CancellationToken;
+}
+
 namespace drkit::sqlserver {
 
 struct ResultSet {
@@ -59,9 +63,12 @@ class Connection {
 
   // Runs one batch and reads every result. `on_message` sees each INFO/PRINT message as it
   // arrives (RESTORE progress). Throws SqlError when the server reports an error; the
-  // connection is then marked broken() if the error was a link failure.
+  // connection is then marked broken() if the error was a link failure. When `cancel` is
+  // given and fires while the batch runs, the batch is cancelled (SQLCancel: the driver sends
+  // ATTENTION) and SqlError HY008 is thrown; the connection stays usable.
   BatchResult execute(std::string_view batch,
-                      const std::function<void(const Diagnostic&)>& on_message = {});
+                      const std::function<void(const Diagnostic&)>& on_message = {},
+                      const CancellationToken* cancel = nullptr);
 
   // Seconds spent inside the driver (waiting for the server) since construction: for bench.
   double driver_seconds() const { return driver_seconds_; }

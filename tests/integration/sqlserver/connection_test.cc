@@ -78,6 +78,22 @@ TEST(Connection, StatementTimeoutCancelsTheBatchAndTheConnectionStaysUsable) {
   ASSERT_EQ(rows.size(), 1u);
 }
 
+TEST(Connection, CancellationStopsARunningStatement) {
+  TempDir dir;
+  SimProcess sim(dir.path(), "CANCEL", {"mgc"});
+  drkit::testing::Harness h(plugin_dirs());
+  h.add_resource("s", "sqlserver.instance", sim.resource());
+  sql(h, "s", "SELECT 1 AS one;");  // connected before the cancel is armed
+  // The statement would run for a minute; the engine's cancel (SIGINT, step timeout) must stop
+  // it. The execute step checks nothing itself: only a cancelled statement throws Cancelled.
+  sim.control("fault delay 60000 count=1 match=\"FROM sys.databases\"");
+  h.cancel_after(std::chrono::milliseconds(200));
+  EXPECT_THROW(h.run("sqlserver.execute", {{"instance", "s"}, {"sql", "SELECT name FROM sys.databases;"}}),
+               drkit::Cancelled);
+  auto rows = sql(h, "s", "SELECT name FROM sys.databases WHERE name = N'mgc';");  // still usable
+  EXPECT_EQ(rows.size(), 1u);
+}
+
 TEST(Connection, WrongPasswordIsNotRetryableAndNeverShown) {
   TempDir dir;
   SimProcess sim(dir.path(), "AUTH");
