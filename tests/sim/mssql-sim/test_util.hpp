@@ -38,7 +38,12 @@ inline OdbcError expectError(OdbcConnection& c, const std::string& sql, long nat
 class SimFixture : public ::testing::Test {
 protected:
     void SetUp() override { sim = std::make_unique<SimProcess>(dir.path() / "a", "SIMA", "Sim#Pass1", std::vector<std::string>{"--database", "mgc", "--write-rate", "50"}); }
-    void TearDown() override { sim.reset(); }
+    void TearDown() override {
+        // Every test also checks a clean shutdown: exit 0 (under ASan: no leak or error reports).
+        sim->stop();
+        EXPECT_EQ(sim->lastExit(), 0) << sim->stderrText();
+        sim.reset();
+    }
     OdbcConnection connect() { return OdbcConnection(sim->connectionString()); }
     TempDir dir;
     std::unique_ptr<SimProcess> sim;
