@@ -30,6 +30,8 @@ class CancellationToken;
 
 namespace drkit::sqlserver {
 
+class StatementCanceller;
+
 struct ResultSet {
   std::vector<std::string> columns;
   std::vector<std::vector<std::optional<std::string>>> rows;
@@ -79,6 +81,7 @@ class Connection {
 
   std::mutex mu_;
   std::unique_ptr<Poco::Data::Session> session_;
+  std::unique_ptr<StatementCanceller> canceller_;  // one watcher thread per connection
   std::chrono::seconds statement_timeout_;
   std::vector<std::string> secrets_;
   bool broken_ = false;
