@@ -1,5 +1,8 @@
 // Every other step and probe against real simulators; each step runs twice (the second run
 // must find nothing to do).
+#include <chrono>
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -135,6 +138,15 @@ TEST(LogShipping, ConfigureRunJobsSnapshotRemove) {
 
   // Let the primary's backup job produce a log backup, then run copy + restore on the secondary.
   sql(e.h, "primary", "EXEC msdb.dbo.sp_start_job @job_name = N'LSBackup_mgc';");
+  // sp_start_job returns when the job is queued: wait (generously) until it has written a backup.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (sql(e.h, "primary",
+             "SELECT last_backup_file FROM msdb.dbo.log_shipping_primary_databases "
+             "WHERE primary_database = N'mgc' AND last_backup_file IS NOT NULL;")
+             .empty()) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the backup job never wrote a log backup";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   auto jobs = e.h.run("sqlserver.run_log_shipping_jobs", db("backup"));
   EXPECT_TRUE(jobs.at("copy").at("succeeded").as_bool());
   EXPECT_TRUE(jobs.at("restore").at("succeeded").as_bool());
