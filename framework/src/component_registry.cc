@@ -20,8 +20,14 @@ void ComponentRegistry::add(ComponentKind kind, ComponentSpec spec, StepFactory 
   if (frozen_) throw ConfigError("the component registry is frozen: register at load time");
   std::string name = current_plugin_ + "." + spec.name;
   if (auto it = entries_.find(name); it != entries_.end()) {
-    throw ConfigError(fmt::format("component '{}' is registered twice: by {} and by {}", name,
-                                  it->second.plugin_file.string(), current_file_.string()));
+    if (it->second.plugin_file == current_file_) {
+      throw ConfigError(fmt::format("component '{}' is registered twice by {}: names must be "
+                                    "unique within a plugin",
+                                    name, current_file_.string()));
+    }
+    throw ConfigError(fmt::format("component '{}' is registered by both {} and {}: keep only "
+                                  "one of them on the plugin path",
+                                  name, it->second.plugin_file.string(), current_file_.string()));
   }
   ComponentEntry e{name, kind, std::move(spec), current_plugin_, current_file_,
                    std::move(s), std::move(p), std::move(n)};

@@ -131,8 +131,9 @@ void PluginLoader::load_file(const fs::path& file, bool allow_insecure) {
   }
   for (const auto& p : plugins_) {
     if (p.name == d->name) {
-      throw std::runtime_error(fmt::format("plugin name '{}' is used by both {} and {}", p.name,
-                                           p.file.string(), file.string()));
+      throw std::runtime_error(fmt::format(
+          "plugin name '{}' is used by both {} and {}: keep only one of them on the plugin path",
+          p.name, p.file.string(), file.string()));
     }
   }
   // Keep the library loaded before registering: a registration that throws halfway

@@ -105,7 +105,8 @@ TEST(HarnessLoader, RefusesTwoPluginsWithOneNameListingEveryProblem) {
   EXPECT_EQ(harness_refusal(box.dir(), false),
             fmt::format("plugin {} was built for drkit ABI version {}, but this drkit has ABI "
                         "version {}: rebuild the plugin against this drkit's SDK\n"
-                        "plugin name 'clash' is used by both {} and {}",
+                        "plugin name 'clash' is used by both {} and {}: keep only one of "
+                        "them on the plugin path",
                         abi.string(), kAbiVersion + 1, kAbiVersion, a.string(), b.string()));
 }
 

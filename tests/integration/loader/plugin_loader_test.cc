@@ -185,8 +185,10 @@ TEST(PluginLoader, RefusesTwoFilesThatCallThemselvesByTheSamePluginNameNamingBot
   auto b = box.add("clash", "drkit-clash-b.so");
   auto r = load_dir(box.dir());
   // Files load in name order: a first, so b is the one refused.
-  EXPECT_THAT(r.problems, ElementsAre(fmt::format("plugin name 'clash' is used by both {} and {}",
-                                                  a.string(), b.string())));
+  EXPECT_THAT(r.problems,
+              ElementsAre(fmt::format("plugin name 'clash' is used by both {} and {}: keep only "
+                                      "one of them on the plugin path",
+                                      a.string(), b.string())));
   EXPECT_THAT(r.plugins, ElementsAre("clash"));
   EXPECT_THAT(r.components, ElementsAre("clash.noop"));
 }
@@ -199,7 +201,8 @@ TEST(PluginLoader, RefusesAQualifiedComponentNameRegisteredByTwoFilesAndKeepsNot
   PluginLoader loader(registry);
   auto problems = messages(loader.load({{box.dir()}, false}));
   EXPECT_THAT(problems, ElementsAre(fmt::format(
-                            "component 'left.right.thing' is registered twice: by {} and by {}",
+                            "component 'left.right.thing' is registered by both {} and {}: "
+                            "keep only one of them on the plugin path",
                             first.string(), second.string())));
   // The refused plugin's earlier registration ("before") must not stay behind: its code
   // belongs to a plugin drkit reported as not loaded.
