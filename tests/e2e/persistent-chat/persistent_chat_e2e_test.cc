@@ -8,7 +8,11 @@
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <thread>
+
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include "drkit_process.h"
 
@@ -66,6 +70,51 @@ class PersistentChat : public ::testing::Test {
     ASSERT_GE(count_trn(lab_ / "share"), n) << "log shipping produced no log backups";
   }
 
+  // One command to a simulator's control port (instance 0..3: primary, primary-mirror,
+  // backup, backup-mirror); returns its reply.
+  std::string control(int instance, const std::string& command) {
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(base_port_ + 10 + instance)));
+    s.setReceiveTimeout(Poco::Timespan(10, 0));
+    std::string line = command + "\n", reply;
+    s.sendBytes(line.data(), static_cast<int>(line.size()));
+    char buf[4096];
+    while (reply.find("OK\n") == std::string::npos && reply.find("ERR") == std::string::npos) {
+      int n = s.receiveBytes(buf, sizeof buf);
+      if (n <= 0) break;
+      reply.append(buf, static_cast<std::size_t>(n));
+    }
+    return reply;
+  }
+  // Stops the backup's restore job so log backups pile up unapplied in the copy folder.
+  void pause_restore_job() {
+    auto sql = dir_ / "pause.json";
+    write_file(sql, fmt::format(R"({{"drkit": 1, "resources": {{"b": {{"type": "sqlserver.instance", "with": {{
+      "connection": "Driver=FreeTDS;Server=127.0.0.1;Port={};TDS_Version=7.4;Encryption=off", "user": "sa",
+      "password": "${{secret:file:{}/sa.password}}"}}}}}},
+      "pipelines": {{"p": {{"steps": [{{"id": "pause", "uses": "sqlserver.execute", "with": {{"instance": "b",
+      "sql": "EXEC msdb.dbo.sp_update_job @job_name = N'LSRestore_PRIMARY_mgc', @enabled = 0"}}}}]}}}}}})",
+                                base_port_ + 2, lab_.string()));
+    auto r = drkit({"run", "p", "-m", sql.string(), "--state-dir", (dir_ / "pause-state").string()}, env_);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  std::vector<fs::path> copied_logs() {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::directory_iterator(lab_ / "copy"))
+      if (e.path().extension() == ".trn") out.push_back(e.path());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  void wait_for_copied_logs(std::size_t n) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (copied_logs().size() < n && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    ASSERT_GE(copied_logs().size(), n);
+  }
+  std::string latest_run_id() {
+    auto runs = boost::json::parse(drkit({"runs", "--output", "json"}, env_).out).as_array();
+    return runs.empty() ? "" : std::string(runs.at(0).at("id").as_string());
+  }
+
   TempDir dir_;
   fs::path lab_, manifest_;
   int base_port_ = 0;
@@ -102,6 +151,74 @@ TEST_F(PersistentChat, FullCycleFailoverThenFailbackTwice) {
   // Failback run twice in a row is safe: every step sees its work done.
   auto again = run({"run", "failback", "--approve", "clear-active-servers"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+TEST_F(PersistentChat, ShareUnreachableContinuesWithTheCopiedLogs) {
+  wait_for_log_backups(2);
+  ASSERT_EQ(lab({"fail", "primary-site"}).exit_code, 0);
+  fs::rename(lab_ / "share", lab_ / "share-gone");  // the file server went down with the site
+  auto r = run({"run", "failover", "--approve", "remove-log-shipping"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("SHARE UNREACHABLE"));
+  EXPECT_THAT(r.err, HasSubstr("may lose data"));
+  EXPECT_THAT(lab({"status"}).out, HasSubstr("mgc ONLINE"));
+}
+
+TEST_F(PersistentChat, LogGapStopsBeforeRecoveryThenAllowDataLossRecovers) {
+  pause_restore_job();
+  wait_for_copied_logs(copied_logs().size() + 3);
+  ASSERT_EQ(lab({"fail", "primary-site"}).exit_code, 0);
+  // Lose one unapplied log backup in the middle of the chain, everywhere.
+  auto logs = copied_logs();
+  auto victim = logs[logs.size() - 2].filename();
+  fs::remove(lab_ / "copy" / victim);
+  fs::remove(lab_ / "share" / victim);
+  auto r = run({"run", "failover", "--approve", "remove-log-shipping"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("apply-logs"));
+  EXPECT_THAT(r.err, HasSubstr("gap"));
+  EXPECT_THAT(lab({"status"}).out, HasSubstr("mgc RESTORING"));  // not recovered
+  std::string id = latest_run_id();
+  // The operator accepts the data loss explicitly, then resumes the same run.
+  std::string text = read_file(manifest_);
+  auto at = text.find("\"local_folder\": \"${var.copy_path}\"");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "\"allow_data_loss\": true, ");
+  write_file(manifest_, text);
+  auto resumed = run({"resume", id, "--accept-manifest-change"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(lab({"status"}).out, HasSubstr("mgc ONLINE"));
+}
+
+TEST_F(PersistentChat, KillInsideApplyLogBackupsThenResume) {
+  pause_restore_job();
+  wait_for_copied_logs(copied_logs().size() + 3);
+  ASSERT_EQ(lab({"fail", "primary-site"}).exit_code, 0);
+  // Each RESTORE LOG takes 1.5 s, so drkit can be killed in the middle of the step.
+  EXPECT_THAT(control(2, "fault delay 1500 count=* match='RESTORE LOG'"), HasSubstr("OK"));
+  std::vector<std::string> args = {"run", "failover", "--approve", "remove-log-shipping", "--env", "lab", "-m", manifest_.string()};
+  {
+    DrkitProcess p(args, env_, dir_.path());
+    auto log_dir = dir_ / "state" / "logs";
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    bool inside = false;
+    while (!inside && std::chrono::steady_clock::now() < until) {
+      std::error_code ec;
+      for (const auto& e : fs::directory_iterator(log_dir, ec))
+        inside = inside || read_file(e.path()).find("[apply-logs] started") != std::string::npos;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(inside) << "apply-logs never started";
+    std::this_thread::sleep_for(std::chrono::milliseconds(2000));  // at least one RESTORE LOG done
+    p.kill9();
+  }
+  control(2, "fault clear");
+  auto resumed = run({"resume", latest_run_id()});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.err, HasSubstr("already finished"));
+  EXPECT_THAT(lab({"status"}).out, HasSubstr("mgc ONLINE"));
+  auto report = drkit({"report", "last", "--format", "json"}, env_);
+  EXPECT_THAT(report.out, HasSubstr("rto"));
 }
 
 }  // namespace
