@@ -38,7 +38,8 @@ class PersistentChat : public ::testing::Test {
  protected:
   void SetUp() override {
     // Side-by-side labs (ctest -j) need their own ports: spread by pid.
-    base_port_ = 20000 + static_cast<int>(::getpid() % 1500) * 20;
+    // Below the kernel's ephemeral range (32768+), where other tests' port-0 sockets live.
+    base_port_ = 20000 + static_cast<int>(::getpid() % 600) * 20;
     lab_ = dir_ / "lab";
     std::string text = read_file(fs::path(DRKIT_SOURCE_DIR) / "examples/persistent-chat/drkit.json");
     text = replace_all(text, "/tmp/drkit-lab", lab_.string());
