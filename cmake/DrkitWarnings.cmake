@@ -1,10 +1,9 @@
 # Warnings for drkit's own targets. Applied per target so third-party code is untouched.
 function(drkit_target_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wnon-virtual-dtor
-                         -Wno-missing-field-initializers)
-  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
-    target_compile_options(${target} PRIVATE -Wshadow=local)  # clang has no =local form
-  endif()
+  # -Wshadow=local is gcc's; clang has no =local form.
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic
+                         $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
+                         -Wnon-virtual-dtor -Wno-missing-field-initializers)
   if(DRKIT_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
