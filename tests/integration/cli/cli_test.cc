@@ -124,5 +124,18 @@ TEST(Cli, ProbeAdHoc) {
   EXPECT_THAT(no.out, HasSubstr("does not hold"));
 }
 
+TEST(Cli, NotifyTestSendsThroughTheNamedNotifier) {
+  TempDir dir;
+  write_file(dir / "drkit.json", R"({"drkit": 1, "notify": [{"name": "audit", "uses": "core.log",
+    "with": {"path": ")" + (dir / "events.jsonl").string() + R"("}}], "pipelines": {"p": {"steps": []}}})");
+  auto sent = drkit({"notify", "test", "audit", "-m", (dir / "drkit.json").string()});
+  EXPECT_EQ(sent.exit_code, 0) << sent.err;
+  auto line = boost::json::parse(read_file(dir / "events.jsonl")).as_object();
+  EXPECT_EQ(line.at("type").as_string(), "test");
+  auto typo = drkit({"notify", "test", "audt", "-m", (dir / "drkit.json").string()});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_THAT(typo.err, HasSubstr("did you mean 'audit'?"));
+}
+
 }  // namespace
 }  // namespace drkit::test
