@@ -6,6 +6,8 @@
 #include <fstream>
 #include <random>
 
+#include <Poco/Pipe.h>
+#include <Poco/Process.h>
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
@@ -48,8 +50,8 @@ void write_password(const LabLayout& lab) {
 
 void init_shell_topology(const LabLayout& lab) {
   if (fs::exists(lab.cs_state)) return;
-  CancellationToken token;
-  std::vector<std::string> argv = {(tools_dir() / "cs-shell-sim").string(), "--init-state", lab.cs_state.string(),
+  // An argv, never a shell line: the lab folder is the operator's and may hold any character.
+  Poco::Process::Args args = {"--init-state", lab.cs_state.string(),
                                    "--pool", "pchat.contoso.com", "--site", "Primary",
                                    "--server", "Primary:pc1.contoso.com", "--server", "Primary:pc2.contoso.com",
                                    "--server", "Backup:pc3.contoso.com", "--server", "Backup:pc4.contoso.com",
@@ -57,10 +59,11 @@ void init_shell_topology(const LabLayout& lab) {
                                    "--primary-sql", "sql1.contoso.com", "--primary-mirror", "sql1m.contoso.com",
                                    "--backup-sql", "sql2.contoso.com", "--backup-mirror", "sql2m.contoso.com",
                                    "--compliance"};
-  std::string cmd;
-  for (const auto& a : argv) cmd += a + " ";
-  int rc = std::system((cmd + "> /dev/null").c_str());
-  if (rc != 0) throw std::runtime_error("cannot write the Management Shell topology: " + cmd);
+  auto program = (tools_dir() / "cs-shell-sim").string();
+  Poco::Pipe out;  // its confirmation line is not the operator's business
+  int rc = Poco::Process::launch(program, args, nullptr, &out, &out).wait();
+  if (rc != 0)
+    throw std::runtime_error(fmt::format("cannot write the Management Shell topology: {} exited with {}", program, rc));
 }
 
 int up(const GlobalOptions& o, const LabLayout& lab) {

@@ -7,6 +7,7 @@
 #include "cs_queries.h"
 #include "drkit/component.hpp"
 #include "drkit/errors.hpp"
+#include "pool_target.h"
 #include "ps_quote.h"
 #include "ps_script.h"
 #include "shell.h"
@@ -57,18 +58,10 @@ void register_pool_state_probe(Registry& r) {
        .description = "Value: the pool state as text."},
       [](const Params& p) -> std::unique_ptr<Probe> {
         ShellConfig shell = ShellConfig::from_params(p);
-        std::optional<std::string> fqdn, identity, state;
-        if (p.has("pool_fqdn")) {
-          fqdn = p.string("pool_fqdn");
-          validate_fqdn("pool_fqdn", *fqdn);
-        }
-        if (p.has("identity")) {
-          identity = p.string("identity");
-          validate_identity("identity", *identity);
-        }
-        if (!fqdn && !identity) throw ConfigError("pool_state: give `pool_fqdn` or `identity`");
+        auto target = read_pool_target(p, "pool_state: give `pool_fqdn` or `identity`");
+        std::optional<std::string> state;
         if (p.has("state")) state = p.string("state");
-        return std::make_unique<PoolStateProbe>(std::move(shell), fqdn, identity, state);
+        return std::make_unique<PoolStateProbe>(std::move(shell), target.pool_fqdn, target.identity, state);
       });
 }
 

@@ -9,6 +9,7 @@
 #include "cs_queries.h"
 #include "drkit/component.hpp"
 #include "drkit/errors.hpp"
+#include "pool_target.h"
 #include "ps_quote.h"
 #include "ps_script.h"
 #include "shell.h"
@@ -196,16 +197,9 @@ void register_set_active_servers(Registry& r) {
            "removed, changed, verified."},
       [](const Params& p) -> std::unique_ptr<Step> {
         Config c{ShellConfig::from_params(p)};
-        if (p.has("pool_fqdn")) {
-          c.pool_fqdn = p.string("pool_fqdn");
-          validate_fqdn("pool_fqdn", *c.pool_fqdn);
-        }
-        if (p.has("identity")) {
-          c.identity = p.string("identity");
-          validate_identity("identity", *c.identity);
-        }
-        if (!c.pool_fqdn && !c.identity)
-          throw ConfigError("set_active_servers: give `pool_fqdn` or `identity`");
+        auto target = read_pool_target(p, "set_active_servers: give `pool_fqdn` or `identity`");
+        c.pool_fqdn = std::move(target.pool_fqdn);
+        c.identity = std::move(target.identity);
         c.clear = p.boolean_or("clear", false);
         if (p.has("servers")) c.servers = p.strings("servers");
         if (c.clear == !c.servers.empty() || (!c.clear && !p.has("servers")))

@@ -8,6 +8,7 @@
 #include "cs_queries.h"
 #include "drkit/component.hpp"
 #include "drkit/errors.hpp"
+#include "pool_target.h"
 #include "ps_quote.h"
 #include "ps_script.h"
 #include "shell.h"
@@ -136,17 +137,10 @@ void register_set_pool_state(Registry& r) {
            "pool_state, previous_state, changed."},
       [](const Params& p) -> std::unique_ptr<Step> {
         Config c{ShellConfig::from_params(p)};
-        if (p.has("pool_fqdn")) {
-          c.pool_fqdn = p.string("pool_fqdn");
-          validate_fqdn("pool_fqdn", *c.pool_fqdn);
-        }
-        if (p.has("identity")) {
-          c.identity = p.string("identity");
-          validate_identity("identity", *c.identity);
-        }
-        if (!c.pool_fqdn && !c.identity)
-          throw ConfigError("set_pool_state: give `pool_fqdn` (the identity is then read from "
-                            "Get-CsPersistentChatState) or `identity`");
+        auto target = read_pool_target(p, "set_pool_state: give `pool_fqdn` (the identity is then read from "
+                                          "Get-CsPersistentChatState) or `identity`");
+        c.pool_fqdn = std::move(target.pool_fqdn);
+        c.identity = std::move(target.identity);
         c.state = p.string("state");
         c.force = p.boolean_or("force", true);
         return std::make_unique<SetPoolStateStep>(std::move(c));
