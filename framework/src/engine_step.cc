@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <thread>
 
 #include <boost/json/serialize.hpp>
@@ -198,6 +199,11 @@ StepOutcome EngineRun::attempt_loop(const StepDef& step, const std::string& kind
       auto deadline = step.timeout ? start + *step.timeout : Clock::time_point::max();
       Clock::time_point cancelled_at{};
       bool killed = false;
+      // Polls every 10 ms, but wakes at once when the step ends: a no-op step must not
+      // pay for the rest of a sleep.
+      std::mutex tick_mu;
+      std::condition_variable_any tick;
+      std::unique_lock tick_lock(tick_mu);
       while (!st.stop_requested()) {
         auto now = Clock::now();
         if (!token.cancelled()) {
@@ -214,7 +220,7 @@ StepOutcome EngineRun::attempt_loop(const StepDef& step, const std::string& kind
           if (ctx) ctx->signal_children(SIGKILL);
           killed = true;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        tick.wait_for(tick_lock, st, std::chrono::milliseconds(10), [] { return false; });
       }
     });
 

@@ -1,5 +1,8 @@
 #include "event_dispatcher.h"
 
+#include <condition_variable>
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "drkit/errors.hpp"
@@ -99,10 +102,13 @@ void EventDispatcher::deliver(const Target& t, const Event& event) {
     }
     // The deadline: a small timer thread cancels this delivery if it runs too long.
     std::jthread timer([token, limit = options_.delivery_timeout](std::stop_token st) {
-      auto until = std::chrono::steady_clock::now() + limit;
-      while (!st.stop_requested() && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      if (!st.stop_requested()) token->cancel("notifier deadline passed");
+      std::mutex m;
+      std::condition_variable_any cv;
+      std::unique_lock lock(m);
+      // Returns early when the delivery ends (stop requested), so a quick notifier costs
+      // no waiting here.
+      if (!cv.wait_for(lock, st, limit, [] { return false; }) && !st.stop_requested())
+        token->cancel("notifier deadline passed");
     });
     try {
       Params params = env_.params_for(*t.entry, t.def.with, t.def.path);

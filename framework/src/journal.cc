@@ -178,6 +178,7 @@ class SqliteJournal final : public Journal {
     session_ << "PRAGMA journal_mode = WAL", into(mode), now;
     if (mode != "wal") throw std::runtime_error(fmt::format("SQLite refused WAL mode (got '{}')", mode));
     // FULL: the WAL is fsynced at every commit, so a committed step survives power loss.
+    durable_ = options.durable;
     session_ << (options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF"), now;
     session_ << "PRAGMA foreign_keys = ON", now;
     version_ = migrate_journal(session_, journal_migrations());
@@ -337,6 +338,23 @@ class SqliteJournal final : public Journal {
     write("record event " + e.type, [&] {
       std::string time = to_iso8601(e.time);
       std::string data = boost::json::serialize(e.data);
+      // Events tell the story of a run; the attempts are its position. An event commits
+      // without an fsync of its own (synchronous=NORMAL for this one statement) and reaches
+      // the disk with the next durable commit: WAL frames are synced in order, so a crash
+      // loses at most the events written since the last step boundary, never a step.
+      if (durable_) session_ << "PRAGMA synchronous = NORMAL", now;
+      struct RestoreFull {
+        Poco::Data::Session& session;
+        bool durable;
+        ~RestoreFull() {
+          if (!durable) return;
+          try {
+            session << "PRAGMA synchronous = FULL", Poco::Data::Keywords::now;
+          } catch (...) {
+            // Setting a pragma does no I/O; if it ever fails the next write reports the journal.
+          }
+        }
+      } restore{session_, durable_};
       session_ << "INSERT INTO events (run_id, time, type, step_id, data) VALUES (?, ?, ?, ?, ?)", useRef(e.run_id),
           use(time), useRef(e.type), useRef(e.step_id), use(data), now;
     });
@@ -437,6 +455,7 @@ class SqliteJournal final : public Journal {
   // Constant after construction.
   const fs::path path_;
   int version_ = 0;
+  bool durable_ = true;
 
   // Protected by mu_ (a Poco session is not thread-safe).
   mutable std::mutex mu_;
