@@ -178,7 +178,7 @@ void register_apply_log_backups(Registry& r) {
            "candidate (files it cannot read are reported and skipped), plans by LSN against "
            "sys.master_files.redo_start_lsn and the recovery fork, and restores each backup WITH NORECOVERY "
            "(or STANDBY), CHECKSUM. Outputs: applied (files), applied_count, last_lsn, gap, fork_mismatch, "
-           "expected_data_loss, unreadable, ignored. Fails with code sqlserver.log_chain_gap before applying "
+           "expected_data_loss, unreadable (file, error and the server's number, class, state), ignored. Fails with code sqlserver.log_chain_gap before applying "
            "anything when the chain has a gap, unless allow_data_loss."},
       [](const Params& p) {
         Config c;

@@ -49,7 +49,14 @@ boost::json::object ChainAnalysis::to_json() const {
   else
     o["expected_data_loss"] = nullptr;
   boost::json::array unreadable;
-  for (const auto& u : scan.unreadable) unreadable.push_back(boost::json::object{{"file", u.file}, {"error", u.error}});
+  for (const auto& u : scan.unreadable) {
+    // The server's number, class and state (null where unknown) next to the text.
+    boost::json::object item = u.server_error ? u.server_error->to_json() : boost::json::object{};
+    item.erase("message");
+    item["file"] = u.file;
+    item["error"] = u.error;
+    unreadable.push_back(std::move(item));
+  }
   o["unreadable"] = std::move(unreadable);
   boost::json::array ignored;
   for (const auto& n : scan.ignored) ignored.push_back(boost::json::value(n));

@@ -76,11 +76,11 @@ ScanResult scan_log_backups(Context& ctx, Instance& instance, const ScanOptions&
       r = instance.execute_raw(headeronly_sql(path));
     } catch (const SqlError& e) {
       if (e.link_failure() || e.timeout()) instance.fail(e, "RESTORE HEADERONLY " + path);
-      out.unreadable.push_back({path, e.primary().describe()});
+      out.unreadable.push_back({path, e.primary().describe(), e.primary()});
       continue;
     }
     if (r.result_sets.empty()) {
-      out.unreadable.push_back({path, "RESTORE HEADERONLY returned no backup set"});
+      out.unreadable.push_back({path, "RESTORE HEADERONLY returned no backup set", std::nullopt});
       continue;
     }
     const auto& rs = r.result_sets[0];

@@ -23,7 +23,8 @@ struct ScanOptions {
 
 struct UnreadableBackup {
   std::string file;
-  std::string error;  // the server's message (a truncated or half-written file, pitfall 2)
+  std::string error;                      // what went wrong (a truncated or half-written file, pitfall 2)
+  std::optional<Diagnostic> server_error;  // the server's error, when it refused the file
 };
 
 struct ScanResult {

@@ -9,7 +9,6 @@
 #include <Poco/Data/ODBC/SessionImpl.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
-#include <Poco/UnicodeConverter.h>
 
 #include <fmt/format.h>
 
@@ -24,69 +23,12 @@
 
 #include "drkit/cancellation.hpp"
 #include "log_chain.hpp"
+#include "odbc_diagnostics.hpp"
+#include "odbc_text.hpp"
 
 namespace drkit::sqlserver {
 
 namespace {
-
-// Driver-specific diagnostic fields (msodbcsql.h); FreeTDS answers them too.
-constexpr SQLSMALLINT kDiagSsMsgState = -1150;
-constexpr SQLSMALLINT kDiagSsSeverity = -1151;
-
-std::u16string to_utf16(std::string_view text) {
-  Poco::UTF16String out;
-  Poco::UnicodeConverter::convert(std::string(text), out);
-  return std::u16string(out.begin(), out.end());
-}
-
-std::string to_utf8(const SQLWCHAR* text, std::size_t length) {
-  Poco::UTF16String in(reinterpret_cast<const Poco::UTF16Char*>(text), length);
-  std::string out;
-  Poco::UnicodeConverter::convert(in, out);
-  return out;
-}
-
-// "[FreeTDS][SQL Server]Login failed" -> "Login failed".
-std::string strip_driver_prefix(std::string text) {
-  while (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string::npos) break;
-    text.erase(0, close + 1);
-  }
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
-std::vector<Diagnostic> read_diagnostics(SQLSMALLINT type, SQLHANDLE handle) {
-  std::vector<Diagnostic> out;
-  for (SQLSMALLINT i = 1; i < 1000; ++i) {
-    SQLWCHAR state[6] = {};
-    SQLINTEGER native = 0;
-    std::vector<SQLWCHAR> message(1024);
-    SQLSMALLINT length = 0;
-    SQLRETURN rc = SQLGetDiagRecW(type, handle, i, state, &native, message.data(),
-                                  static_cast<SQLSMALLINT>(message.size()), &length);
-    if (rc == SQL_SUCCESS_WITH_INFO && static_cast<std::size_t>(length) >= message.size()) {
-      message.resize(static_cast<std::size_t>(length) + 1);
-      rc = SQLGetDiagRecW(type, handle, i, state, &native, message.data(),
-                          static_cast<SQLSMALLINT>(message.size()), &length);
-    }
-    if (!SQL_SUCCEEDED(rc)) break;
-    Diagnostic d;
-    d.sqlstate = to_utf8(state, 5);
-    d.number = static_cast<int>(native);
-    d.message = strip_driver_prefix(
-        to_utf8(message.data(), std::min<std::size_t>(static_cast<std::size_t>(length), message.size() - 1)));
-    SQLINTEGER value = 0;
-    if (SQL_SUCCEEDED(SQLGetDiagField(type, handle, i, kDiagSsSeverity, &value, SQL_IS_INTEGER, nullptr)))
-      d.severity = static_cast<int>(value);
-    value = 0;
-    if (SQL_SUCCEEDED(SQLGetDiagField(type, handle, i, kDiagSsMsgState, &value, SQL_IS_INTEGER, nullptr)))
-      d.state = static_cast<int>(value);
-    out.push_back(std::move(d));
-  }
-  return out;
-}
 
 // Poco's ConnectionFailedException carries the driver's diagnostics as text:
 //   "SQLSTATE = 08001\nNative Error Code = 20009\n[FreeTDS][SQL Server]Unable to connect..."
@@ -100,16 +42,16 @@ std::vector<Diagnostic> parse_poco_diagnostics(const std::string& text) {
     d.message = strip_driver_prefix((*it)[3]);
     out.push_back(std::move(d));
   }
-  if (out.empty()) out.push_back({"08001", 0, 0, 0, strip_driver_prefix(text)});
+  if (out.empty()) out.push_back({"08001", 0, {}, {}, strip_driver_prefix(text)});
   return out;
 }
 
 class StatementHandle {
  public:
-  explicit StatementHandle(SQLHDBC dbc) {
+  StatementHandle(SQLHDBC dbc, DiagnosticDialect dialect) {
     if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_STMT, dbc, &handle_))) {
-      auto diags = read_diagnostics(SQL_HANDLE_DBC, dbc);
-      throw SqlError(diags.empty() ? std::vector<Diagnostic>{{"HY001", 0, 0, 0, "cannot allocate an ODBC statement"}}
+      auto diags = read_diagnostics(SQL_HANDLE_DBC, dbc, dialect);
+      throw SqlError(diags.empty() ? std::vector<Diagnostic>{{"HY001", 0, {}, {}, "cannot allocate an ODBC statement"}}
                                    : diags,
                      {}, "");
     }
@@ -233,6 +175,8 @@ Connection::Connection(const ConnectionOptions& options)
     for (auto& d : diags) d.message = scrub(d.message);
     throw SqlError(std::move(diags), {}, "cannot connect");
   }
+  if (auto* impl = dynamic_cast<Poco::Data::ODBC::SessionImpl*>(session_->impl()))
+    dialect_ = diagnostic_dialect(impl->dbc());
 }
 
 Connection::~Connection() {
@@ -254,11 +198,11 @@ std::string Connection::scrub(std::string text) const {
 BatchResult Connection::execute(std::string_view batch, const std::function<void(const Diagnostic&)>& on_message,
                                 const CancellationToken* cancel) {
   std::lock_guard lock(mu_);
-  if (broken_) throw SqlError({{"08003", 0, 0, 0, "the connection was lost; reconnect"}}, {}, "");
+  if (broken_) throw SqlError({{"08003", 0, {}, {}, "the connection was lost; reconnect"}}, {}, "");
   auto* impl = dynamic_cast<Poco::Data::ODBC::SessionImpl*>(session_->impl());
   if (!impl) throw std::logic_error("the Poco session is not an ODBC session");
   SQLHDBC dbc = impl->dbc();
-  StatementHandle stmt(dbc);
+  StatementHandle stmt(dbc, dialect_);
   SQLHSTMT h = stmt.get();
   if (statement_timeout_.count() > 0)
     SQLSetStmtAttr(h, SQL_ATTR_QUERY_TIMEOUT,
@@ -268,9 +212,9 @@ BatchResult Connection::execute(std::string_view batch, const std::function<void
   std::vector<Diagnostic> errors;
   auto collect = [&](SQLRETURN rc) {
     if (rc != SQL_SUCCESS_WITH_INFO && rc != SQL_ERROR) return;
-    for (auto& d : read_diagnostics(SQL_HANDLE_STMT, h)) {
+    for (auto& d : read_diagnostics(SQL_HANDLE_STMT, h, dialect_)) {
       d.message = scrub(std::move(d.message));
-      bool error = rc == SQL_ERROR ? !d.is_info() : (d.severity > 10);
+      bool error = rc == SQL_ERROR ? !d.is_info() : (d.severity.value_or(0) > 10);
       if (error) {
         errors.push_back(std::move(d));
       } else {

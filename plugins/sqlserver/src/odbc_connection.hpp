@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "odbc_diagnostics.hpp"
 #include "sql_error.hpp"
 
 namespace Poco::Data {
@@ -84,6 +85,7 @@ class Connection {
   std::unique_ptr<StatementCanceller> canceller_;  // one watcher thread per connection
   std::chrono::seconds statement_timeout_;
   std::vector<std::string> secrets_;
+  DiagnosticDialect dialect_ = DiagnosticDialect::sql_server;  // how the driver reports class and state
   bool broken_ = false;
   double driver_seconds_ = 0;
 };

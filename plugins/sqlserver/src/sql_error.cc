@@ -6,17 +6,25 @@ namespace drkit::sqlserver {
 
 std::string Diagnostic::describe() const {
   if (number == 0) return fmt::format("SQLSTATE {}: {}", sqlstate, message);
-  // unixODBC answers only standard diagnostic fields, so with it the server's class and state
-  // (SQL_DIAG_SS_SEVERITY/MSGSTATE) are not known: show the SQLSTATE instead of zeros.
-  if (severity == 0 && state == 0) return fmt::format("Msg {}, SQLSTATE {}: {}", number, sqlstate, message);
-  return fmt::format("Msg {}, Level {}, State {}: {}", number, severity, state, message);
+  std::string head = fmt::format("Msg {}", number);
+  if (severity) head += fmt::format(", Level {}", *severity);
+  if (state) head += fmt::format(", State {}", *state);
+  // Without the class the SQLSTATE is the only hint of what kind of error this is.
+  if (!severity) head += fmt::format(", SQLSTATE {}", sqlstate);
+  return head + ": " + message;
+}
+
+boost::json::object Diagnostic::to_json() const {
+  auto optional = [](const std::optional<int>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+  return {{"number", number}, {"class", optional(severity)}, {"state", optional(state)},
+          {"sqlstate", sqlstate}, {"message", message}};
 }
 
 bool is_link_failure(const Diagnostic& d) {
   // FreeTDS: 20003 read timeout on login, 20004 read failed, 20006 write failed, 20009 unable
   // to connect, 20047 DBPROCESS dead. Class 20+ errors close the connection server-side.
   return d.sqlstate.rfind("08", 0) == 0 || d.number == 20004 || d.number == 20006 ||
-         d.number == 20009 || d.number == 20047 || d.severity >= 20;
+         d.number == 20009 || d.number == 20047 || d.severity.value_or(0) >= 20;
 }
 
 bool is_timeout(const Diagnostic& d) { return d.sqlstate == "HYT00"; }
@@ -33,7 +41,7 @@ std::string summary(const std::vector<Diagnostic>& errors, const std::string& co
 
 SqlError::SqlError(std::vector<Diagnostic> errors, std::vector<Diagnostic> infos, std::string context)
     : std::runtime_error(summary(errors, context)), errors_(std::move(errors)), infos_(std::move(infos)) {
-  if (errors_.empty()) errors_.push_back({"HY000", 0, 0, 0, "unknown ODBC error"});
+  if (errors_.empty()) errors_.push_back({"HY000", 0, {}, {}, "unknown ODBC error"});
 }
 
 bool SqlError::link_failure() const {

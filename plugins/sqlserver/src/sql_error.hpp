@@ -2,9 +2,12 @@
 // thrown when a batch fails. Records keep SQL Server's own number, state, class and message.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <boost/json/object.hpp>
 
 namespace drkit::sqlserver {
 
@@ -12,16 +15,18 @@ struct Diagnostic {
   std::string sqlstate;  // "01000" for INFO/PRINT, "42000", "08S01" ...
   int number = 0;        // SQL Server message number (native error): 3014, 4305, 18456
   // SQL Server's message state and class (0-10 informational, 11-16 user errors, 20+ fatal),
-  // read with SQL_DIAG_SS_MSGSTATE/SEVERITY; 0 when the driver manager does not pass them
-  // on (unixODBC does not).
-  int state = 0;
-  int severity = 0;
+  // as far as the driver gives them (odbc_diagnostics.hpp): through FreeTDS the class is
+  // known and the state is not; unknown is nullopt, never a made-up 0.
+  std::optional<int> state;
+  std::optional<int> severity;
   std::string message;   // the server's text, driver prefixes ("[FreeTDS][SQL Server]") removed
 
   bool is_info() const { return sqlstate.rfind("01", 0) == 0; }
-  // "Msg 4305, Level 16, State 1: <text>" like sqlcmd prints it, or
-  // "Msg 4305, SQLSTATE 42000: <text>" when class and state are unknown.
+  // "Msg 4305, Level 16, State 1: <text>" like sqlcmd prints it; what is unknown is left
+  // out: "Msg 4305, Level 16: <text>" (FreeTDS), "Msg 4305, SQLSTATE 42000: <text>".
   std::string describe() const;
+  // {number, class, state, sqlstate, message} for step outputs; unknown values are null.
+  boost::json::object to_json() const;
 };
 
 // The connection to the server is gone (SQLSTATE class 08, driver link errors): the

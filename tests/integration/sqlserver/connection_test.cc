@@ -122,19 +122,41 @@ TEST(Connection, CredentialsInTheConnectionStringAreRefused) {
   }
 }
 
-TEST(Connection, ServerErrorsKeepNumberStateClassAndMessage) {
+// The server's number, class and message reach the StepError. Its state does not: FreeTDS
+// 1.3.17 keeps no state in the ODBC record (plugins/sqlserver/src/odbc_diagnostics.hpp), so
+// the message must not claim one.
+TEST(Connection, ServerErrorsKeepNumberClassAndMessage) {
   TempDir dir;
   SimProcess sim(dir.path(), "ERR", {"mgc"});
   drkit::testing::Harness h(plugin_dirs());
   h.add_resource("s", "sqlserver.instance", sim.resource());
-  try {
-    sql(h, "s", "SELECT * FROM dbo.no_such_table;");
-    FAIL();
-  } catch (const drkit::StepError& e) {
-    EXPECT_EQ(e.code(), "sql.208");
-    EXPECT_THAT(e.what(), HasSubstr("Msg 208, SQLSTATE 42S02: Invalid object name 'dbo.no_such_table'."));
-    EXPECT_FALSE(e.retryable());
-  }
+  auto step_error = [&](const std::string& batch) -> drkit::StepError {
+    try {
+      sql(h, "s", batch);
+    } catch (const drkit::StepError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "no error from: " << batch;
+    return drkit::StepError("none");
+  };
+
+  auto missing = step_error("SELECT * FROM dbo.no_such_table;");
+  EXPECT_EQ(missing.code(), "sql.208");
+  EXPECT_THAT(missing.what(), HasSubstr("Msg 208, Level 16: Invalid object name 'dbo.no_such_table'."));
+  EXPECT_FALSE(missing.retryable());
+
+  // A class and a state the server did not default: the class is the one raised.
+  auto raised = step_error("RAISERROR('drkit: custom failure', 14, 7);");
+  EXPECT_EQ(raised.code(), "sql.50000");
+  EXPECT_THAT(raised.what(), HasSubstr("Msg 50000, Level 14: drkit: custom failure"));
+  EXPECT_THAT(raised.what(), Not(HasSubstr("State")));
+
+  // Every error of the batch, the cause first: 3201 then 3013.
+  auto restore = step_error("RESTORE LOG [mgc] FROM DISK = N'" + (dir.path() / "missing.trn").string() +
+                            "' WITH NORECOVERY;");
+  EXPECT_EQ(restore.code(), "sql.3201");
+  EXPECT_THAT(restore.what(), HasSubstr("Msg 3201, Level 16: Cannot open backup device"));
+  EXPECT_THAT(restore.what(), HasSubstr("; Msg 3013, Level 16: RESTORE LOG is terminating abnormally."));
 }
 
 TEST(HostileIdentifiers, BracketsQuotesAndSemicolonsSurviveAFullFailover) {
