@@ -15,6 +15,7 @@
 
 #include "drkit/errors.hpp"
 #include "engine_run.h"
+#include "private_dir.h"
 #include "probe_check.h"
 #include "run_lock.h"
 
@@ -220,8 +221,11 @@ RunResult Engine::Impl::run(const RunOptions& options) {
       impl.scope = nullptr;
     }
   } scope_reset{*this};
-  fs::create_directories(state_dir / "logs");
-  LoggingObserver logged(observer, state_dir / "logs" / (run.id + ".log"));
+  // Run logs hold step output: owner-only, like the journal.
+  fs::path log_file = state_dir / "logs" / (run.id + ".log");
+  ensure_private_subdirectory(log_file.parent_path());
+  ensure_private_file(log_file);
+  LoggingObserver logged(observer, log_file);
   scope.set_observer(&logged);
   RunEnvironment env(manifest, registry, scope, {run.id, options.pipeline, manifest.environment}, options.dry_run);
 

@@ -3,12 +3,7 @@
 // durable by WAL + synchronous=FULL before the call returns.
 #include "journal.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 
@@ -24,6 +19,7 @@
 
 #include "journal_schema.h"
 #include "journal_time.h"
+#include "private_dir.h"
 
 namespace drkit {
 
@@ -149,23 +145,16 @@ AttemptRecord attempt_from(const Row& r) {
   return a;
 }
 
-// Creates the state dir (mode 0700: the journal holds who ran what against which servers)
-// and the database file (mode 0600) before SQLite opens it, so it never exists with the
-// process umask's mode. SQLite gives the -wal and -shm files the database file's mode.
+// Creates the state dir (and missing parents) 0700 and the database file 0600 before SQLite
+// opens it, so it never exists with the process umask's mode; SQLite gives the -wal and -shm
+// files the database file's mode. A state dir that already exists is the operator's folder:
+// drkit warns if it is not private rather than chmod it behind their back (it may be shared
+// on purpose, e.g. a team's folder on a replicated disk), and the files inside stay private.
 void prepare_files(const fs::path& state_dir, const fs::path& db) {
-  if (!fs::exists(state_dir)) {
-    fs::create_directories(state_dir);
-    fs::permissions(state_dir, fs::perms::owner_all, fs::perm_options::replace);
-  }
-  int fd = ::open(db.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::runtime_error(fmt::format("cannot open the journal {}: {}", db.string(), std::strerror(errno)));
-  // An existing journal keeps its owner-only mode even if someone loosened it.
-  int rc = ::fchmod(fd, 0600);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0)
-    throw std::runtime_error(fmt::format("cannot make the journal {} private (chmod 600): {}", db.string(),
-                                         std::strerror(err)));
+  create_private_directories(state_dir);
+  if (auto problem = private_directory_problem(state_dir))
+    fmt::print(stderr, "drkit: warning: state dir {}\n", *problem);
+  ensure_private_file(db);
 }
 
 class SqliteJournal final : public Journal {

@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 #include <Poco/SHA2Engine.h>
 
+#include "private_dir.h"
+
 namespace drkit {
 
 namespace fs = std::filesystem;
@@ -99,14 +101,10 @@ class Fd {
 std::optional<RunLock> RunLock::try_acquire(const fs::path& state_dir, const std::string& key, const LockHolder& me,
                                             LockHolder* holder) {
   fs::path dir = state_dir / "locks";
-  // Folders drkit creates are owner-only, like the journal's.
-  for (const fs::path& d : {state_dir, dir}) {
-    std::error_code ec;
-    if (fs::exists(d, ec)) continue;
-    fs::create_directories(d, ec);
-    if (ec) throw std::runtime_error(fmt::format("cannot create the lock folder {}: {}", d.string(), ec.message()));
-    fs::permissions(d, fs::perms::owner_all, fs::perm_options::replace, ec);
-  }
+  // Folders drkit creates are owner-only (mode 0700 from mkdir, never the umask's), like the
+  // journal's; locks/ is drkit's own and is tightened if an older drkit made it looser.
+  create_private_directories(state_dir);
+  ensure_private_subdirectory(dir);
   fs::path path = dir / lock_file_name(key);
   Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0)
