@@ -8,7 +8,8 @@ namespace drkit::cli {
 
 namespace fs = std::filesystem;
 
-void Workspace::load_plugins(const GlobalOptions& options, const std::vector<fs::path>& manifest_dirs) {
+void Workspace::load_plugins(const GlobalOptions& options, const std::vector<fs::path>& manifest_dirs,
+                             std::optional<std::set<std::string>> only) {
   std::vector<fs::path> explicit_dirs;
   for (const auto& entry : options.plugin_path) {
     std::string_view s(entry);
@@ -19,7 +20,7 @@ void Workspace::load_plugins(const GlobalOptions& options, const std::vector<fs:
       s.remove_prefix(colon + 1);
     }
   }
-  LoaderOptions lo{default_plugin_path(explicit_dirs, manifest_dirs), options.allow_insecure_plugins};
+  LoaderOptions lo{default_plugin_path(explicit_dirs, manifest_dirs), options.allow_insecure_plugins, only};
   auto problems = loader_.load(lo);
   if (!problems.empty()) throw ValidationFailed(problems);
   registry_.freeze();
@@ -27,14 +28,17 @@ void Workspace::load_plugins(const GlobalOptions& options, const std::vector<fs:
 
 std::unique_ptr<Workspace> Workspace::plugins_only(const GlobalOptions& options) {
   auto ws = std::unique_ptr<Workspace>(new Workspace());
-  ws->load_plugins(options, {});
+  ws->load_plugins(options, {}, std::nullopt);
   return ws;
 }
 
-std::unique_ptr<Workspace> Workspace::with_manifest(const GlobalOptions& options) {
+std::unique_ptr<Workspace> Workspace::with_manifest(const GlobalOptions& options,
+                                                    const std::vector<std::string>& also_components) {
   auto ws = std::unique_ptr<Workspace>(new Workspace());
   ws->manifest_ = load_manifest(options.manifest, options.environment);
-  ws->load_plugins(options, ws->manifest_->plugin_path);
+  auto needed = ws->manifest_->plugin_names();
+  for (const auto& c : also_components) needed.insert(c.substr(0, c.find('.')));
+  ws->load_plugins(options, ws->manifest_->plugin_path, std::move(needed));
   auto problems = validate_manifest(*ws->manifest_, ws->registry_);
   if (!problems.empty()) throw ValidationFailed(problems);
   return ws;

@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "component_registry.h"
 #include "global_options.h"
@@ -21,8 +24,11 @@ class Workspace {
   // Loads plugins from the default search path (plus the manifest's plugin_path when a
   // manifest is given). Throws ValidationFailed when a plugin is refused.
   static std::unique_ptr<Workspace> plugins_only(const GlobalOptions& options);
-  // Parses and validates the manifest, loading its plugins.
-  static std::unique_ptr<Workspace> with_manifest(const GlobalOptions& options);
+  // Parses and validates the manifest, loading only the plugins it uses (see
+  // LoaderOptions::only) plus those of `also_components` (qualified names, e.g. the probe
+  // `drkit probe` runs).
+  static std::unique_ptr<Workspace> with_manifest(const GlobalOptions& options,
+                                                  const std::vector<std::string>& also_components = {});
 
   const ComponentRegistry& registry() const { return registry_; }
   const PluginLoader& loader() const { return loader_; }
@@ -32,7 +38,9 @@ class Workspace {
   const PipelineDef& pipeline(const std::string& name) const;
 
  private:
-  void load_plugins(const GlobalOptions& options, const std::vector<std::filesystem::path>& manifest_dirs);
+  // `only`: see LoaderOptions::only; nullopt loads every plugin on the path.
+  void load_plugins(const GlobalOptions& options, const std::vector<std::filesystem::path>& manifest_dirs,
+                    std::optional<std::set<std::string>> only);
 
   // The loader is destroyed first (reverse order) and unloads the plugins; nothing made by
   // a plugin may outlive a command's use of the Workspace.

@@ -23,7 +23,7 @@ std::function<int()> setup_probe(CLI::App& app, GlobalOptions& o) {
     // Resources come from the manifest when there is one.
     std::unique_ptr<Workspace> ws;
     bool have_manifest = std::filesystem::exists(o.manifest);
-    ws = have_manifest ? Workspace::with_manifest(o) : Workspace::plugins_only(o);
+    ws = have_manifest ? Workspace::with_manifest(o, {*name}) : Workspace::plugins_only(o);
     auto parse_value = [](const std::string& text) -> boost::json::value {
       boost::json::error_code ec;
       auto v = boost::json::parse(text, ec);

@@ -1,5 +1,6 @@
 #include "json_positions.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -23,30 +24,42 @@ namespace {
 
 class Scanner {
  public:
-  Scanner(std::string_view text, std::map<std::string, TextPosition, std::less<>>& out,
-          std::vector<DuplicateKey>& duplicates)
+  // `out` may be null: then only duplicates are looked for (what every manifest load
+  // needs); the full map is built on the first lookup, i.e. only when there is an error.
+  Scanner(std::string_view text, std::map<std::string, TextPosition, std::less<>>* out,
+          std::vector<DuplicateKey>* duplicates)
       : text_(text), out_(out), duplicates_(duplicates) {}
 
-  void value(const std::string& path) {
+  // Scans the value at i_; path_ holds its JSON path, restored before returning.
+  void value() {
     skip_ws();
     if (i_ >= text_.size()) return;
     char c = text_[i_];
     if (c == '{') {
       ++i_;
-      std::map<std::string, TextPosition> keys;  // of this object, for duplicates
+      std::vector<std::pair<std::string, TextPosition>> keys;  // of this object, for duplicates
       while (true) {
         skip_ws();
         if (i_ >= text_.size() || text_[i_] == '}') { ++i_; return; }
         if (text_[i_] == ',') { ++i_; continue; }
         TextPosition key_pos = here();
         std::string key = string();
-        std::string child = path.empty() ? key : path + "." + key;
-        if (auto [it, fresh] = keys.emplace(key, key_pos); !fresh)
-          duplicates_.push_back({child, key, key_pos, it->second});
-        out_.insert_or_assign(child, key_pos);
+        std::size_t mark = path_.size();
+        if (!path_.empty()) path_ += '.';
+        path_ += key;
+        if (duplicates_) {
+          auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return k.first == key; });
+          if (it != keys.end()) {
+            duplicates_->push_back({path_, key, key_pos, it->second});
+          } else {
+            keys.emplace_back(std::move(key), key_pos);
+          }
+        }
+        if (out_) out_->insert_or_assign(path_, key_pos);
         skip_ws();
         if (i_ < text_.size() && text_[i_] == ':') ++i_;
-        value(child);
+        value();
+        path_.resize(mark);
       }
     } else if (c == '[') {
       ++i_;
@@ -55,12 +68,16 @@ class Scanner {
         skip_ws();
         if (i_ >= text_.size() || text_[i_] == ']') { ++i_; return; }
         if (text_[i_] == ',') { ++i_; continue; }
-        std::string child = path + "[" + std::to_string(index++) + "]";
-        out_.insert_or_assign(child, here());
-        value(child);
+        std::size_t mark = path_.size();
+        path_ += '[';
+        path_ += std::to_string(index++);
+        path_ += ']';
+        if (out_) out_->insert_or_assign(path_, here());
+        value();
+        path_.resize(mark);
       }
     } else if (c == '"') {
-      string();
+      skip_string();
     } else {
       while (i_ < text_.size() && !std::strchr(",]} \t\r\n", text_[i_])) ++i_;
     }
@@ -81,6 +98,12 @@ class Scanner {
   }
   void skip_ws() {
     while (i_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[i_]))) ++i_;
+  }
+  // A string value: only its end matters.
+  void skip_string() {
+    ++i_;
+    while (i_ < text_.size() && text_[i_] != '"') i_ += text_[i_] == '\\' ? 2 : 1;
+    ++i_;
   }
   // Decodes escapes exactly as Boost.JSON does: diagnostic paths are built from its keys.
   std::string string() {
@@ -147,8 +170,9 @@ class Scanner {
   }
 
   std::string_view text_;
-  std::map<std::string, TextPosition, std::less<>>& out_;
-  std::vector<DuplicateKey>& duplicates_;
+  std::map<std::string, TextPosition, std::less<>>* out_;
+  std::vector<DuplicateKey>* duplicates_;
+  std::string path_;
   std::size_t i_ = 0;
   std::size_t pos_index_ = 0;
   TextPosition pos_{1, 1};
@@ -156,16 +180,21 @@ class Scanner {
 
 }  // namespace
 
-JsonPositions::JsonPositions(std::string_view text) {
-  Scanner s(text, positions_, duplicates_);
-  positions_.emplace("", TextPosition{1, 1});
-  s.value("");
+JsonPositions::JsonPositions(std::string_view text) : lazy_(std::make_shared<Lazy>()) {
+  lazy_->text.assign(text);
+  Scanner(text, nullptr, &duplicates_).value();
 }
 
 TextPosition JsonPositions::find(std::string_view path) const {
+  if (!lazy_) return {};
+  std::call_once(lazy_->built, [&] {
+    lazy_->positions.emplace("", TextPosition{1, 1});
+    Scanner(lazy_->text, &lazy_->positions, nullptr).value();
+  });
+  const auto& positions = lazy_->positions;
   std::string p(path);
   while (true) {
-    if (auto it = positions_.find(p); it != positions_.end()) return it->second;
+    if (auto it = positions.find(p); it != positions.end()) return it->second;
     if (p.empty()) return {};
     auto cut = p.find_last_of(".[");
     p = cut == std::string::npos ? "" : p.substr(0, cut);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,9 +32,11 @@ struct DuplicateKey {
 
 class JsonPositions {
  public:
-  // Scans syntactically valid JSON (parse it first); records each member's key position
-  // and each array element's value position. For a duplicated key, like Boost.JSON, the
-  // last occurrence wins.
+  // Scans syntactically valid JSON (parse it first) for duplicated keys and keeps a copy
+  // of the text. Each member's key position and each array element's value position are
+  // recorded on the first find(), since only a manifest with problems needs them. For a
+  // duplicated key, like Boost.JSON, the last occurrence wins. Copies share the map;
+  // find() is safe from several threads.
   explicit JsonPositions(std::string_view text);
   JsonPositions() = default;
 
@@ -43,7 +47,12 @@ class JsonPositions {
   const std::vector<DuplicateKey>& duplicates() const { return duplicates_; }
 
  private:
-  std::map<std::string, TextPosition, std::less<>> positions_;
+  struct Lazy {
+    std::string text;
+    std::once_flag built;
+    std::map<std::string, TextPosition, std::less<>> positions;
+  };
+  std::shared_ptr<Lazy> lazy_;
   std::vector<DuplicateKey> duplicates_;
 };
 

@@ -1,6 +1,7 @@
 #include "manifest.h"
 
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -23,6 +24,29 @@ std::vector<const StepDef*> PipelineDef::steps() const {
   std::vector<const StepDef*> out;
   for (const auto& stage : stages)
     for (const auto& s : stage.steps) out.push_back(&s);
+  return out;
+}
+
+std::set<std::string> Manifest::plugin_names() const {
+  std::set<std::string> out;
+  auto add = [&](const std::string& qualified) {
+    if (auto dot = qualified.find('.'); dot != std::string::npos && dot > 0) out.insert(qualified.substr(0, dot));
+  };
+  auto add_probe = [&](const ProbeUse& p) { add(p.probe); };
+  std::function<void(const StepDef&)> add_step = [&](const StepDef& s) {
+    add(s.uses);
+    if (s.when_probe) add_probe(*s.when_probe);
+    for (const auto& v : s.verify) add_probe(v);
+    if (s.wait_until) add_probe(s.wait_until->probe);
+    for (const auto& c : s.compensate) add_step(c);
+  };
+  for (const auto& [name, p] : pipelines) {
+    for (const auto& g : p.guards) add_probe(g);
+    for (const auto& stage : p.stages)
+      for (const auto& s : stage.steps) add_step(s);
+  }
+  for (const auto& [name, r] : resources) add(r.type);
+  for (const auto& n : notifiers) add(n.uses);
   return out;
 }
 
@@ -387,7 +411,7 @@ Manifest parse_manifest(std::string text, const fs::path& file, const std::strin
   };
   for (const char* section : {"resources", "notify", "pipelines"}) {
     if (auto it = merged.find(section); it != merged.end())
-      it->value() = resolve_templates(it->value(), var_lookup, section, problems);
+      resolve_templates_in_place(it->value(), var_lookup, section, problems);
   }
 
   if (auto it = merged.find("plugin_path"); it != merged.end()) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,9 @@ struct Manifest {
   const PipelineDef* pipeline(std::string_view name) const;
   // "unknown pipeline 'x'; did you mean 'y'? (pipelines: a, b)"
   std::string unknown_pipeline_message(std::string_view name) const;
+  // The plugins this manifest's components come from: the part of every qualified name
+  // ("sqlserver.recover_database", resource types, probes, notifiers) before its first dot.
+  std::set<std::string> plugin_names() const;
 };
 
 // Reads and parses a manifest: JSON syntax, the environment overlay, ${var.*}, structure

@@ -45,6 +45,19 @@ std::string read_secret(std::string_view ref, const fs::path& manifest_dir) {
 
 namespace {
 
+// The steps whose outputs a template may read at one point: those finished before it, and
+// for a step's verify probes and compensations the step itself. A chain of scopes rather
+// than a copied set per step, which made validation quadratic in the number of steps.
+struct Visible {
+  const std::set<std::string>* finished = nullptr;
+  const Visible* outer = nullptr;
+  const std::string* self = nullptr;
+  bool contains(const std::string& id) const {
+    if (self && *self == id) return true;
+    return outer ? outer->contains(id) : finished->contains(id);
+  }
+};
+
 class Validator {
  public:
   Validator(const Manifest& m, const ComponentRegistry& reg) : m_(m), reg_(reg) {}
@@ -77,12 +90,13 @@ class Validator {
     }
     validate_params(e->spec, r.with, r.path + ".with", [](const std::string&) { return std::nullopt; },
                     ParamCheck{false}, out_);
-    templates(r.with, r.path + ".with", {});
+    std::set<std::string> none;
+    templates(r.with, r.path + ".with", Visible{&none});
   }
 
   // `earlier`: ids of steps that finish before this component runs.
   void component(const std::string& name, ComponentKind kind, const json::object& with,
-                 const std::string& path, const std::set<std::string>& earlier) {
+                 const std::string& path, const Visible& earlier) {
     if (name.empty()) return;
     const auto* e = reg_.find(name, kind);
     if (!e) {
@@ -106,7 +120,7 @@ class Validator {
     templates(with, path + ".with", earlier);
   }
 
-  void templates(const json::value& v, const std::string& path, const std::set<std::string>& earlier) {
+  void templates(const json::value& v, const std::string& path, const Visible& earlier) {
     if (v.is_object()) {
       for (const auto& [k, item] : v.get_object()) templates(item, path + "." + std::string(k), earlier);
       return;
@@ -126,7 +140,7 @@ class Validator {
     for (const auto& ref : refs) reference(ref, path, earlier);
   }
 
-  void reference(const std::string& ref, const std::string& path, const std::set<std::string>& earlier) {
+  void reference(const std::string& ref, const std::string& path, const Visible& earlier) {
     if (ref.starts_with("secret:") && (path.ends_with(".argv") || path.find(".argv[") != std::string::npos)) {
       return error(path, fmt::format("'${{{}}}': secrets must not go on a command line (any user can read it "
                                      "with ps): pass it through \"env\" or \"stdin\"", ref));
@@ -147,7 +161,7 @@ class Validator {
         return error(path, fmt::format("'${{{}}}' must read ${{steps.ID.outputs.KEY}}", ref));
       }
       std::string id(rest.substr(0, dot));
-      if (earlier.count(id)) return;
+      if (earlier.contains(id)) return;
       if (all_ids_.count(id)) {
         return error(path, fmt::format("'${{{}}}' refers to step '{}', which does not finish before this "
                                        "point: move it earlier (steps in one parallel stage cannot see each other)",
@@ -172,16 +186,15 @@ class Validator {
     for (const auto& c : s.compensate) collect_ids(c, seen);
   }
 
-  void probe_use(const ProbeUse& p, const std::set<std::string>& earlier) {
+  void probe_use(const ProbeUse& p, const Visible& earlier) {
     component(p.probe, ComponentKind::probe, p.with, p.path, earlier);
   }
 
-  void step(const StepDef& s, const std::set<std::string>& earlier) {
+  void step(const StepDef& s, const Visible& earlier) {
     component(s.uses, ComponentKind::step, s.with, s.path, earlier);
     if (s.when_probe) probe_use(*s.when_probe, earlier);
     if (s.when_value) templates(*s.when_value, s.path + ".when", earlier);
-    auto with_self = earlier;
-    with_self.insert(s.id);
+    Visible with_self{nullptr, &earlier, &s.id};
     for (const auto& v : s.verify) probe_use(v, with_self);
     if (s.wait_until) probe_use(s.wait_until->probe, with_self);
     for (const auto& c : s.compensate) step(c, with_self);
@@ -191,11 +204,12 @@ class Validator {
     all_ids_.clear();
     std::map<std::string, std::string> seen;
     for (const auto* s : p.steps()) collect_ids(*s, seen);
-    for (const auto& g : p.guards) probe_use(g, {});
-    std::set<std::string> earlier;
+    std::set<std::string> finished;
+    Visible earlier{&finished};
+    for (const auto& g : p.guards) probe_use(g, earlier);
     for (const auto& stage : p.stages) {
       for (const auto& s : stage.steps) step(s, earlier);
-      for (const auto& s : stage.steps) earlier.insert(s.id);
+      for (const auto& s : stage.steps) finished.insert(s.id);
     }
   }
 

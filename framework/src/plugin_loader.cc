@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <set>
 
@@ -65,8 +66,9 @@ PluginLoader::~PluginLoader() {
 }
 
 Diagnostics PluginLoader::load(const LoaderOptions& options) {
-  Diagnostics problems;
-  std::set<std::string> seen_files;  // by file name: earlier folders shadow later ones
+  // Every candidate file, in search order; earlier folders shadow later ones by file name.
+  std::vector<fs::path> candidates;
+  std::set<std::string> seen_files;
   std::set<fs::path> seen_dirs;
   for (const auto& dir : options.search_path) {
     std::error_code ec;
@@ -78,16 +80,34 @@ Diagnostics PluginLoader::load(const LoaderOptions& options) {
       if (name.starts_with("drkit-") && name.ends_with(".so")) files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-      if (!seen_files.insert(file.filename().string()).second) continue;
-      try {
-        load_file(file, options.allow_insecure);
-      } catch (const std::exception& e) {
-        // The message names the file already; a Diagnostic file would print it twice.
-        problems.push_back({"", 0, 0, "", e.what()});
-      }
-    }
+    for (auto& file : files)
+      if (seen_files.insert(file.filename().string()).second) candidates.push_back(std::move(file));
   }
+
+  Diagnostics problems;
+  std::set<fs::path> attempted;
+  auto load_one = [&](const fs::path& file) {
+    attempted.insert(file);
+    try {
+      load_file(file, options.allow_insecure);
+    } catch (const std::exception& e) {
+      // The message names the file already; a Diagnostic file would print it twice.
+      problems.push_back({"", 0, 0, "", e.what()});
+    }
+  };
+  if (options.only) {
+    for (const auto& file : candidates) {
+      auto stem = file.filename().string();
+      stem = stem.substr(6, stem.size() - 6 - 3);  // drkit-NAME.so
+      if (options.only->contains(stem)) load_one(file);
+    }
+    bool satisfied = problems.empty() && std::all_of(options.only->begin(), options.only->end(), [&](const auto& n) {
+                       return std::any_of(plugins_.begin(), plugins_.end(), [&](const auto& p) { return p.name == n; });
+                     });
+    if (satisfied) return problems;
+  }
+  for (const auto& file : candidates)
+    if (!attempted.contains(file)) load_one(file);
   return problems;
 }
 

@@ -4,9 +4,13 @@
 // (unless allow_insecure), a shared library that is not a drkit plugin, a plugin built for
 // another ABI version or toolchain (naming both), and two plugins registering one name.
 // Earlier folders shadow later ones: the first drkit-NAME.so found wins, like PATH.
+// With `only`, the plugins a manifest does not name are not opened (nor checked): `drkit
+// plugins list` loads and checks them all.
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +35,12 @@ struct LoaderOptions {
   std::vector<std::filesystem::path> search_path;
   // Load plugins even from group/other-writable files and folders (--allow-insecure-plugins).
   bool allow_insecure = false;
+  // If set, load only drkit-NAME.so for these plugin names (a manifest's `plugin_names()`):
+  // opening a plugin costs milliseconds of dynamic linking, and a manifest rarely needs them
+  // all. When one of the names is not satisfied that way (no such file, or the file calls
+  // itself otherwise), every plugin on the path is loaded, so the errors and did-you-mean
+  // suggestions are exactly those of a full load.
+  std::optional<std::set<std::string>> only;
 };
 
 // The default search path: `explicit_dirs` (--plugin-path), DRKIT_PLUGIN_PATH, the manifest's

@@ -45,15 +45,21 @@ std::vector<std::string> template_references(std::string_view text) {
   return refs;
 }
 
-boost::json::value resolve_templates(const boost::json::value& v, const TemplateLookup& lookup,
-                                     const std::string& path, Diagnostics& out) {
+namespace {
+
+// Resolves in place. `path` is one buffer extended on the way down and restored on the
+// way up, so path strings are only copied for the strings that hold a problem.
+void resolve_in_place(boost::json::value& v, const TemplateLookup& lookup, std::string& path, Diagnostics& out) {
   switch (v.kind()) {
     case boost::json::kind::string: {
       std::string_view s = v.get_string();
-      if (s.find("${") == std::string_view::npos) return v;
+      if (s.find("${") == std::string_view::npos) return;
       try {
         auto pieces = split(s);
-        if (pieces.size() == 1 && pieces[0].is_ref) return lookup(pieces[0].text);
+        if (pieces.size() == 1 && pieces[0].is_ref) {
+          v = lookup(pieces[0].text);
+          return;
+        }
         std::string text;
         for (const auto& p : pieces) {
           if (!p.is_ref) {
@@ -63,28 +69,52 @@ boost::json::value resolve_templates(const boost::json::value& v, const Template
           auto value = lookup(p.text);
           text += value.is_string() ? std::string(value.get_string()) : boost::json::serialize(value);
         }
-        return boost::json::value(text);
+        v = boost::json::value(text);
       } catch (const ConfigError& e) {
         out.push_back({"", 0, 0, path, e.what()});
-        return v;
       }
+      return;
     }
     case boost::json::kind::array: {
-      boost::json::array a;
       std::size_t i = 0;
-      for (const auto& item : v.get_array())
-        a.push_back(resolve_templates(item, lookup, path + "[" + std::to_string(i++) + "]", out));
-      return a;
+      for (auto& item : v.get_array()) {
+        std::size_t mark = path.size();
+        path += '[';
+        path += std::to_string(i++);
+        path += ']';
+        resolve_in_place(item, lookup, path, out);
+        path.resize(mark);
+      }
+      return;
     }
     case boost::json::kind::object: {
-      boost::json::object o;
-      for (const auto& [k, item] : v.get_object())
-        o[k] = resolve_templates(item, lookup, path + "." + std::string(k), out);
-      return o;
+      for (auto& [k, item] : v.get_object()) {
+        std::size_t mark = path.size();
+        path += '.';
+        path += k;
+        resolve_in_place(item, lookup, path, out);
+        path.resize(mark);
+      }
+      return;
     }
     default:
-      return v;
+      return;
   }
+}
+
+}  // namespace
+
+boost::json::value resolve_templates(const boost::json::value& v, const TemplateLookup& lookup,
+                                     const std::string& path, Diagnostics& out) {
+  boost::json::value copy = v;
+  resolve_templates_in_place(copy, lookup, path, out);
+  return copy;
+}
+
+void resolve_templates_in_place(boost::json::value& v, const TemplateLookup& lookup, const std::string& path,
+                                Diagnostics& out) {
+  std::string buffer = path;
+  resolve_in_place(v, lookup, buffer, out);
 }
 
 }  // namespace drkit

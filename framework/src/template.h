@@ -28,5 +28,8 @@ using TemplateLookup = std::function<boost::json::value(std::string_view referen
 // and the unresolved text is kept.
 boost::json::value resolve_templates(const boost::json::value& v, const TemplateLookup& lookup,
                                      const std::string& path, Diagnostics& out);
+// The same, changing `v` itself: no copy of the parts without templates.
+void resolve_templates_in_place(boost::json::value& v, const TemplateLookup& lookup, const std::string& path,
+                                Diagnostics& out);
 
 }  // namespace drkit

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -250,6 +251,44 @@ TEST(PluginLoader, SkipsMissingFoldersRepeatedFoldersAndFilesNotNamedLikePlugins
   EXPECT_THAT(problems, ::testing::IsEmpty());
   ASSERT_EQ(loader.plugins().size(), 1u);
   EXPECT_EQ(loader.plugins()[0].name, "good");
+}
+
+TEST(PluginLoader, WithOnlyOpensJustTheNamedPluginsAndLeavesTheRestUnopened) {
+  PluginSandbox box;
+  box.add("good", "drkit-good.so");
+  box.add("abi", "drkit-abi-next.so");  // would be refused if it were opened
+  box.add_core();
+  ComponentRegistry registry;
+  PluginLoader loader(registry);
+  LoaderOptions options{{box.dir()}, false, std::set<std::string>{"good"}};
+  EXPECT_THAT(loader.load(options), ::testing::IsEmpty());
+  ASSERT_EQ(loader.plugins().size(), 1u);
+  EXPECT_EQ(loader.plugins()[0].name, "good");
+  EXPECT_EQ(registry.find_any("core.exec"), nullptr);
+}
+
+TEST(PluginLoader, WithOnlyLoadsEverythingWhenANameHasNoFileSoErrorsAreThoseOfAFullLoad) {
+  PluginSandbox box;
+  box.add("good", "drkit-good.so");
+  auto abi = box.add("abi", "drkit-abi-next.so");
+  ComponentRegistry registry;
+  PluginLoader loader(registry);
+  LoaderOptions options{{box.dir()}, false, std::set<std::string>{"good", "missing"}};
+  EXPECT_THAT(messages(loader.load(options)), ElementsAre(abi_message(abi)));
+  ASSERT_EQ(loader.plugins().size(), 1u);
+  EXPECT_EQ(loader.plugins()[0].name, "good");
+}
+
+TEST(PluginLoader, WithOnlyLoadsEverythingWhenTheFileCallsItselfByAnotherName) {
+  PluginSandbox box;
+  box.add("good", "drkit-good.so", "drkit-renamed.so");  // registers plugin "good"
+  box.add_core();
+  ComponentRegistry registry;
+  PluginLoader loader(registry);
+  LoaderOptions options{{box.dir()}, false, std::set<std::string>{"good"}};
+  EXPECT_THAT(loader.load(options), ::testing::IsEmpty());
+  EXPECT_NE(registry.find_any("good.echo"), nullptr);
+  EXPECT_NE(registry.find_any("core.exec"), nullptr);  // the fallback loaded every plugin
 }
 
 TEST(PluginLoader, LoadFileRefusesAGroupWritableFileUnlessAllowed) {
