@@ -29,6 +29,9 @@ void ComponentRegistry::add(ComponentKind kind, ComponentSpec spec, StepFactory 
                                   "one of them on the plugin path",
                                   name, it->second.plugin_file.string(), current_file_.string()));
   }
+  // The registry's copy carries the qualified name, so messages built from the spec
+  // ("unknown parameter 'x' for sqlserver.restore_database") name what the manifest wrote.
+  spec.name = name;
   ComponentEntry e{name, kind, std::move(spec), current_plugin_, current_file_,
                    std::move(s), std::move(p), std::move(n)};
   entries_.emplace(name, std::move(e));

@@ -35,7 +35,7 @@ TEST(Cli, InvalidManifestExits2WithOneLinePerProblem) {
   ASSERT_EQ(lines.size(), 3u) << r.err;
   std::string file = (dir / "drkit.json").string();
   EXPECT_EQ(lines[0], file + ":3:17: pipelines.p.steps[0].uses: unknown step 'core.exce'; did you mean 'core.exec'?");
-  EXPECT_THAT(r.err, HasSubstr(file + ":4:48: pipelines.p.steps[1].with.duraton: unknown parameter 'duraton' for sleep; did you mean 'duration'? (parameters: duration)"));
+  EXPECT_THAT(r.err, HasSubstr(file + ":4:48: pipelines.p.steps[1].with.duraton: unknown parameter 'duraton' for core.sleep; did you mean 'duration'? (parameters: duration)"));
   EXPECT_THAT(r.err, HasSubstr(file + ":4:39: pipelines.p.steps[1].with: missing required parameter 'duration' (duration: how long to wait)"));
   auto j = drkit({"validate", "-m", (dir / "drkit.json").string(), "--output", "json"});
   EXPECT_EQ(boost::json::parse(j.out).at("problems").as_array().size(), 3u);

@@ -48,7 +48,7 @@ TEST(HarnessLoader, RejectsParametersWithTheValidatorsMessage) {
     h.run("good.echo", {{"txt", "hi"}});
     FAIL() << "an unknown parameter was accepted";
   } catch (const ConfigError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("unknown parameter 'txt' for echo; did you mean 'text'? "
+    EXPECT_THAT(e.what(), HasSubstr("unknown parameter 'txt' for good.echo; did you mean 'text'? "
                                     "(parameters: text)"));
     EXPECT_THAT(e.what(), HasSubstr("missing required parameter 'text' (string: what to echo)"));
   }

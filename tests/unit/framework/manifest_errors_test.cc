@@ -265,7 +265,7 @@ TEST_F(BadManifest, UnknownParameterWithDidYouMeanAlsoReportsTheMissingOne) {
   }
 })json"),
               ElementsAre("drkit.json:6:54: pipelines.p.steps[0].with.duraton: unknown "
-                          "parameter 'duraton' for sleep; did you mean 'duration'? "
+                          "parameter 'duraton' for core.sleep; did you mean 'duration'? "
                           "(parameters: duration)",
                           "drkit.json:6:44: pipelines.p.steps[0].with: missing required "
                           "parameter 'duration' (duration: how long to wait)"));
@@ -413,7 +413,7 @@ TEST_F(BadManifest, ResourceParametersAreValidated) {
   "pipelines": { "p": { "steps": [] } }
 })json"),
               ElementsAre("drkit.json:4:46: resources.db.with.hots: unknown parameter 'hots' "
-                          "for server; did you mean 'host'? (parameters: host, password)",
+                          "for unit.server; did you mean 'host'? (parameters: host, password)",
                           "drkit.json:4:36: resources.db.with: missing required parameter "
                           "'host' (string: host name)"));
 }
