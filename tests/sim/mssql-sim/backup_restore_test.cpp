@@ -77,6 +77,12 @@ TEST_F(BackupRestoreTest, LogChainRestoresOnAnotherInstanceWithTheRealErrors) {
     EXPECT_EQ(b.scalar("SELECT f.redo_start_lsn FROM sys.master_files f WHERE f.database_id = DB_ID(N'mgc') AND f.file_id = 1"), last);
     b.exec("RESTORE DATABASE [mgc] WITH RECOVERY");
     EXPECT_EQ(b.scalar("SELECT state_desc FROM sys.databases WHERE name = N'mgc'"), "ONLINE");
+    // Recovery ends the restore sequence where the last log left it: the fork point, in the
+    // catalog and on the control port (drills compare it with the last LSN shipped).
+    EXPECT_EQ(b.scalar("SELECT fork_point_lsn FROM sys.database_recovery_status WHERE database_id = DB_ID(N'mgc')"), last);
+    auto lsn = other.control("lsn mgc");
+    ASSERT_EQ(lsn.size(), 1u);
+    EXPECT_NE(lsn[0].find(" fork_point_lsn=" + last + " "), std::string::npos) << lsn[0];
     // Nothing can be applied after recovery.
     expectError(b, "RESTORE LOG [mgc] FROM DISK = N'" + files[3] + "' WITH NORECOVERY", 3117);
     expectError(b, "RESTORE DATABASE [mgc] WITH RECOVERY", 3153);

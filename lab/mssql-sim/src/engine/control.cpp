@@ -92,7 +92,7 @@ const char* kHelp[] = {
     "session open <db> [count=N] [program=NAME] [login=NAME]   simulated application sessions",
     "session list | session close <spid>",
     "write-rate [records-per-second]          the write generator (0 stops it)",
-    "lsn [db]                                 every database's state and last LSN",
+    "lsn [db]                                 every database's state, last LSN, redo and fork points",
     "job start <name>                         like msdb.dbo.sp_start_job",
 };
 
@@ -246,8 +246,11 @@ std::vector<std::string> Control::run(const std::string& command, bool fromSessi
         std::lock_guard lk(inst_.mu);
         for (const auto& d : inst_.st.databases) {
             if (w.size() >= 2 && !iequals(d.name, w[1])) continue;
-            out.push_back(fmt::format("{} state={}{} last_lsn={} log_backup_lsn={} redo_start_lsn={} mirroring={}", d.name, d.state_desc,
-                                      d.is_in_standby ? "/STANDBY" : "", d.end_lsn, d.log_backup_lsn, d.redo_start_lsn,
+            // fork_point_lsn: where the last RESTORE ... WITH RECOVERY ended the restore sequence
+            // (sys.database_recovery_status), so a drill can compare it with the last LSN shipped.
+            out.push_back(fmt::format("{} state={}{} last_lsn={} log_backup_lsn={} redo_start_lsn={} fork_point_lsn={} mirroring={}",
+                                      d.name, d.state_desc, d.is_in_standby ? "/STANDBY" : "", d.end_lsn, d.log_backup_lsn,
+                                      d.redo_start_lsn, d.fork_point_lsn,
                                       d.mirroring.role.empty() ? "-" : d.mirroring.role + "/" + d.mirroring.state));
         }
         if (out.empty()) throw std::runtime_error("no such database");
