@@ -116,7 +116,7 @@ class Validator {
       return;
     }
     validate_params(e->spec, with, path + ".with",
-                    [this](const std::string& n) { return resource_type(n); }, ParamCheck{false}, out_);
+                    [this](const std::string& n) { return resource_type(n); }, ParamCheck{false, resource_names_}, out_);
     templates(with, path + ".with", earlier);
   }
 
@@ -217,6 +217,11 @@ class Validator {
   const ComponentRegistry& reg_;
   Diagnostics out_;
   std::set<std::string> all_ids_;
+  std::vector<std::string> resource_names_ = [this] {
+    std::vector<std::string> names;
+    for (const auto& [name, r] : m_.resources) names.push_back(name);
+    return names;
+  }();
 };
 
 }  // namespace

@@ -130,7 +130,11 @@ boost::json::object validate_params(const ComponentSpec& spec, const boost::json
       auto type = resources(name);
       if (!type) {
         out.push_back({"", 0, 0, ppath,
-                       fmt::format("unknown resource '{}': declare it under \"resources\"", name)});
+                       fmt::format("unknown resource '{}'{}", name, [&] {
+                         std::string hint = did_you_mean(name, check.resource_names);
+                         return hint.empty() ? std::string(": declare it under \"resources\"")
+                                             : hint + " (or declare it under \"resources\")";
+                       }())});
       } else if (!p.resource_type.empty() && *type != p.resource_type) {
         out.push_back({"", 0, 0, ppath,
                        fmt::format("resource '{}' is of type {}, but '{}' needs a {}", name, *type,

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -24,6 +25,8 @@ using ResourceTypeLookup = std::function<std::optional<std::string>(const std::s
 
 struct ParamCheck {
   bool templates_resolved = false;  // false at manifest validation time
+  // The declared resources' names, for "did you mean" on an unknown one.
+  std::vector<std::string> resource_names = {};
 };
 
 // Returns `with` with defaults applied. Appends one Diagnostic per problem, with paths

@@ -370,7 +370,7 @@ TEST_F(BadManifest, UnknownResource) {
   }
 })json"),
               ElementsAre("drkit.json:10:55: pipelines.p.steps[0].with.target: unknown "
-                          "resource 'web2': declare it under \"resources\""));
+                          "resource 'web2'; did you mean 'web1'? (or declare it under \"resources\")"));
 }
 
 TEST_F(BadManifest, ResourceOfTheWrongType) {
