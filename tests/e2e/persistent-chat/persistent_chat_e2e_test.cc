@@ -6,15 +6,18 @@
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <sstream>
 #include <thread>
 
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include "drkit_process.h"
+#include "shipped_logs.h"
 
 namespace drkit::test {
 namespace {
@@ -86,15 +89,39 @@ class PersistentChat : public ::testing::Test {
     }
     return reply;
   }
+  // One database's line of the simulator's `lsn` command as key=value pairs
+  // (state, last_lsn, redo_start_lsn, fork_point_lsn, ...).
+  std::map<std::string, std::string> lsn_of(int instance, const std::string& database) {
+    std::map<std::string, std::string> out;
+    std::istringstream words(control(instance, "lsn " + database));
+    for (std::string w; words >> w;)
+      if (auto eq = w.find('='); eq != std::string::npos) out[w.substr(0, eq)] = w.substr(eq + 1);
+    return out;
+  }
+  // Where the backup instance's mgc stopped restoring: RESTORE ... WITH RECOVERY records it as
+  // the fork point (its last_lsn moves on once chat writes to it).
+  std::int64_t backup_restored_up_to() {
+    auto mgc = lsn_of(2, "mgc");
+    EXPECT_EQ(mgc["state"], "ONLINE");
+    return std::stoll(mgc.at("fork_point_lsn"));
+  }
+  boost::json::object report_outputs(const std::string& step) {
+    auto report = drkit({"report", "last", "--format", "json"}, env_);
+    auto outputs = boost::json::parse(report.out).at("outputs").as_object();
+    return outputs.contains(step) ? outputs.at(step).as_object() : boost::json::object{};
+  }
+
   // Stops the backup's restore job so log backups pile up unapplied in the copy folder.
-  void pause_restore_job() {
+  void pause_restore_job() { pause_backup_site_job("LSRestore_PRIMARY_mgc"); }
+  // Disables one of the backup site's Agent jobs (as an operator would with sp_update_job).
+  void pause_backup_site_job(const std::string& job) {
     auto sql = dir_ / "pause.json";
     write_file(sql, fmt::format(R"({{"drkit": 1, "resources": {{"b": {{"type": "sqlserver.instance", "with": {{
       "connection": "Driver=FreeTDS;Server=127.0.0.1;Port={};TDS_Version=7.4;Encryption=off", "user": "sa",
       "password": "${{secret:file:{}/sa.password}}"}}}}}},
       "pipelines": {{"p": {{"steps": [{{"id": "pause", "uses": "sqlserver.execute", "with": {{"instance": "b",
-      "sql": "EXEC msdb.dbo.sp_update_job @job_name = N'LSRestore_PRIMARY_mgc', @enabled = 0"}}}}]}}}}}})",
-                                base_port_ + 2, lab_.string()));
+      "sql": "EXEC msdb.dbo.sp_update_job @job_name = N'{}', @enabled = 0"}}}}]}}}}}})",
+                                base_port_ + 2, lab_.string(), job));
     auto r = drkit({"run", "p", "-m", sql.string(), "--state-dir", (dir_ / "pause-state").string()}, env_);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
@@ -142,6 +169,17 @@ TEST_F(PersistentChat, FullCycleFailoverThenFailbackTwice) {
   auto report = drkit({"report", "last"}, env_);
   EXPECT_THAT(report.out, HasSubstr("RTO"));
   EXPECT_THAT(report.out, HasSubstr("mgccomp is NOT failed over"));
+  // No shipped log lost: the backup mgc was restored exactly up to the end of the last log
+  // backup the primary shipped to the share before it died, and drkit's report says the same.
+  auto shipped = shipped_logs(lab_ / "share", "mgc");
+  ASSERT_FALSE(shipped.empty());
+  std::int64_t last_shipped = shipped.back().last_lsn;
+  EXPECT_EQ(backup_restored_up_to(), last_shipped) << "last shipped: " << shipped.back().file;
+  auto applied = report_outputs("apply-logs");
+  ASSERT_TRUE(applied.contains("last_lsn")) << boost::json::serialize(applied);
+  EXPECT_EQ(std::string(applied.at("last_lsn").as_string()), std::to_string(last_shipped));
+  EXPECT_TRUE(applied.at("gap").is_null());
+  EXPECT_TRUE(applied.at("expected_data_loss").is_null());
 
   ASSERT_EQ(lab({"rebuild", "primary-site"}).exit_code, 0);
   auto failback = run({"run", "failback", "--approve", "clear-active-servers"});
@@ -155,7 +193,19 @@ TEST_F(PersistentChat, FullCycleFailoverThenFailbackTwice) {
 }
 
 TEST_F(PersistentChat, ShareUnreachableContinuesWithTheCopiedLogs) {
-  wait_for_log_backups(2);
+  wait_for_log_backups(1);
+  wait_for_copied_logs(1);
+  // The copy job stops (say its link to the share broke): the next log backups stay in the
+  // share only, and are lost with it.
+  pause_backup_site_job("LSCopy_PRIMARY_mgc");
+  auto uncopied = [&] {
+    std::size_t n = 0;
+    for (const auto& log : shipped_logs(lab_ / "share", "mgc")) n += fs::exists(lab_ / "copy" / log.file.filename()) ? 0 : 1;
+    return n;
+  };
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (uncopied() < 2 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_GE(uncopied(), 2u) << "log shipping shipped no log backup after the copy job stopped";
   ASSERT_EQ(lab({"fail", "primary-site"}).exit_code, 0);
   fs::rename(lab_ / "share", lab_ / "share-gone");  // the file server went down with the site
   auto r = run({"run", "failover", "--approve", "remove-log-shipping"});
@@ -163,6 +213,33 @@ TEST_F(PersistentChat, ShareUnreachableContinuesWithTheCopiedLogs) {
   EXPECT_THAT(r.err, HasSubstr("SHARE UNREACHABLE"));
   EXPECT_THAT(r.err, HasSubstr("may lose data"));
   EXPECT_THAT(lab({"status"}).out, HasSubstr("mgc ONLINE"));
+
+  // The data loss drkit reports is real and exactly the logs it could not copy: the backup
+  // stops at the end of the newest log in the copy folder, which the report names; every
+  // log shipped after it (only in the lost share) starts at or beyond that point.
+  auto copy = report_outputs("copy-logs");
+  ASSERT_TRUE(copy.contains("newest_at_destination")) << boost::json::serialize(copy);
+  EXPECT_EQ(copy.at("share_reachable"), boost::json::value(false));
+  ASSERT_TRUE(copy.at("warning").is_string());
+  EXPECT_THAT(std::string(copy.at("warning").as_string()), HasSubstr("may lose data"));
+  auto in_copy = shipped_logs(lab_ / "copy", "mgc");
+  auto in_share = shipped_logs(lab_ / "share-gone", "mgc");
+  ASSERT_FALSE(in_copy.empty());
+  ASSERT_FALSE(in_share.empty());
+  EXPECT_EQ(std::string(copy.at("newest_at_destination").as_string()), in_copy.back().file.filename().string());
+  std::int64_t restored = backup_restored_up_to(), last_shipped = in_share.back().last_lsn;
+  EXPECT_EQ(restored, in_copy.back().last_lsn);
+  auto applied = report_outputs("apply-logs");
+  ASSERT_TRUE(applied.contains("last_lsn")) << boost::json::serialize(applied);
+  EXPECT_EQ(std::string(applied.at("last_lsn").as_string()), std::to_string(restored));
+  EXPECT_LT(restored, last_shipped) << "the lost share held nothing beyond what was restored: no data was lost";
+  std::vector<ShippedLog> lost;
+  for (const auto& log : in_share)
+    if (!fs::exists(lab_ / "copy" / log.file.filename())) lost.push_back(log);
+  ASSERT_GE(lost.size(), 2u);
+  EXPECT_EQ(lost.front().first_lsn, restored) << "the loss starts where the restore stopped: " << lost.front().file;
+  EXPECT_EQ(lost.back().last_lsn, last_shipped);
+  for (const auto& log : lost) EXPECT_GT(log.file.filename(), in_copy.back().file.filename()) << log.file;
 }
 
 TEST_F(PersistentChat, LogGapStopsBeforeRecoveryThenAllowDataLossRecovers) {
