@@ -1,23 +1,28 @@
 #include "hmac_signature.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <stdexcept>
-
-#include <fmt/format.h>
+#include <Poco/DigestEngine.h>
+#include <Poco/HMACEngine.h>
+#include <Poco/SHA2Engine.h>
 
 namespace drkit::notify {
 
+namespace {
+
+// Poco's SHA-256 with the block and digest sizes HMACEngine needs. Poco, not OpenSSL: the
+// plugin then loads no crypto library until a TLS connection needs one (tls_library.hpp),
+// and webhook bodies are small.
+class Sha256ForHmac : public Poco::SHA2Engine {
+ public:
+  enum { BLOCK_SIZE = 64, DIGEST_SIZE = 32 };
+  Sha256ForHmac() : Poco::SHA2Engine(Poco::SHA2Engine::SHA_256) {}
+};
+
+}  // namespace
+
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &len) == nullptr)
-    throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  Poco::HMACEngine<Sha256ForHmac> hmac(std::string{key});
+  hmac.update(data.data(), static_cast<unsigned>(data.size()));
+  return Poco::DigestEngine::digestToHex(hmac.digest());
 }
 
 std::string webhook_signature(std::string_view key, std::string_view body) {

@@ -6,7 +6,6 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
@@ -15,6 +14,7 @@
 #include "drkit/errors.hpp"
 #include "drkit/version.hpp"
 #include "event_template.hpp"
+#include "tls_library.hpp"
 #include "transport_failure.hpp"
 
 namespace drkit::notify {
@@ -81,8 +81,7 @@ HttpAnswer http_post_once(const HttpPost& post, const TlsOptions& tls, Duration 
       }
     }
     if (https) {
-      auto secure = Poco::Net::SecureStreamSocket::attach(socket, url.getHost(),
-                                                          make_client_context(tls));
+      auto secure = tls_library().attach(socket, url.getHost(), tls);
       // HTTPSClientSession refuses an already connected socket; the plain session speaks
       // through the TLS socket just as well.
       session = std::make_unique<Poco::Net::HTTPClientSession>(secure);

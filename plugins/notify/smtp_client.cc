@@ -6,13 +6,13 @@
 #include <Poco/Base64Encoder.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SMTPClientSession.h>
-#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Timespan.h>
 #include <fmt/format.h>
 
 #include "drkit/errors.hpp"
+#include "tls_library.hpp"
 #include "transport_failure.hpp"
 
 namespace drkit::notify {
@@ -93,8 +93,7 @@ std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const Smt
     socket.setSendTimeout(to);
 
     if (server.security == SmtpSecurity::tls) {
-      auto secure = Poco::Net::SecureStreamSocket::attach(socket, server.host,
-                                                          make_client_context(server.tls));
+      auto secure = tls_library().attach(socket, server.host, server.tls);
       session = std::make_unique<Session>(secure);
     } else {
       session = std::make_unique<Session>(socket);
@@ -114,8 +113,7 @@ std::optional<AttemptFailure> smtp_send_once(const SmtpServer& server, const Smt
         f.retryable = false;
         return f;
       }
-      auto secure = Poco::Net::SecureStreamSocket::attach(session->dialog(), server.host,
-                                                          make_client_context(server.tls));
+      auto secure = tls_library().attach(session->dialog(), server.host, server.tls);
       session->dialog() = secure;
     }
     if (server.auth == SmtpAuth::plain) {

@@ -1,9 +1,7 @@
-// TLS settings shared by the notifiers, and the Poco client context built from them.
+// TLS settings shared by the notifiers (the TLS itself is in tls_library.hpp).
 #pragma once
 
 #include <string>
-
-#include <Poco/Net/Context.h>
 
 #include "drkit/params.hpp"
 
@@ -19,9 +17,5 @@ struct TlsOptions {
   // but cannot be read.
   static TlsOptions from(const Params& params);
 };
-
-// A client context: TLS 1.2 or newer, peer certificate and host name verified against
-// `ca_file` or the system CAs (unless insecure_skip_verify).
-Poco::Net::Context::Ptr make_client_context(const TlsOptions& tls);
 
 }  // namespace drkit::notify
