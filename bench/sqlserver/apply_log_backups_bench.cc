@@ -1,6 +1,6 @@
 // bench: sqlserver.apply_log_backups over N pending log backups (default 1000) on mssql-sim.
 //
-//   build-sql/bin/sqlserver_apply_bench [N]
+//   build-sql-rel/bin/sqlserver_apply_bench [N]     (a RelWithDebInfo build)
 //
 // Prints the step's wall time, the time spent inside ODBC calls that wait for the server
 // (SQLExecDirect, SQLFetch, SQLMoreResults), and drkit's own share: the rest.
