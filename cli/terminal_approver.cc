@@ -137,7 +137,7 @@ Approval TerminalApprover::ask(const std::string& step_id, const std::string& te
                               step_id, text, step_id));
     return {false, who_, "non-interactive"};
   }
-  if (interrupted()) return {false, who_, "interrupted"};
+  if (interrupted()) return {false, who_, "terminal: interrupted"};
 
   PromptMode mode(STDIN_FILENO);
   // Typeahead (an Enter pressed while the previous step ran, an answer typed early) must
