@@ -13,7 +13,8 @@ namespace drkit {
 
 using Duration = std::chrono::milliseconds;
 
-// Returns nullopt when `text` is not a duration (empty, unknown unit, negative, overflow).
+// Returns nullopt when `text` is not a duration (empty, unknown unit, units not from the
+// largest down or repeated, negative, overflow).
 DRKIT_API std::optional<Duration> parse_duration(std::string_view text);
 
 // The shortest exact form: 90000ms -> "1m30s", 250ms -> "250ms", 0 -> "0s".

@@ -12,6 +12,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
   std::string owned(text);
   if (all_digits) owned += "s";  // a bare integer is seconds
   std::int64_t total = 0;
+  // Units go from the largest down, each once ("1h30m", not "30m1h" or "1m1m"): anything
+  // else is more likely a typo than a duration.
+  std::int64_t previous_unit = std::numeric_limits<std::int64_t>::max();
   std::size_t i = 0;
   while (i < owned.size()) {
     if (!std::isdigit(static_cast<unsigned char>(owned[i]))) return std::nullopt;
@@ -30,6 +33,8 @@ std::optional<Duration> parse_duration(std::string_view text) {
     else if (unit == "h") ms = 3'600'000;
     else if (unit == "d") ms = 86'400'000;
     else return std::nullopt;
+    if (ms >= previous_unit) return std::nullopt;
+    previous_unit = ms;
     if (n > std::numeric_limits<std::int64_t>::max() / ms - total / ms) return std::nullopt;
     total += n * ms;
   }

@@ -34,6 +34,13 @@ TEST(ParseDuration, RejectsWhatIsNotADuration) {
   }
 }
 
+TEST(ParseDuration, RejectsUnitsOutOfOrderOrRepeated) {
+  EXPECT_EQ(parse_duration("30m1h"), std::nullopt);
+  EXPECT_EQ(parse_duration("1m1m"), std::nullopt);
+  EXPECT_EQ(parse_duration("500ms1s"), std::nullopt);
+  EXPECT_EQ(parse_duration("1h30m"), Duration(5'400'000));
+}
+
 TEST(ParseDuration, RejectsOverflowInsteadOfWrappingAround) {
   EXPECT_EQ(parse_duration("99999999999999999999s"), std::nullopt);
   // 2^63 ms is 106751991167 days and a bit.
