@@ -67,7 +67,7 @@ int execute_run(const GlobalOptions& options, const RunFlags& flags, const std::
                            options.dry_run ? " [dry run: nothing will be changed]" : "", p.steps().size()));
   RunResult result;
   {
-    SignalGuard signals(engine);
+    SignalGuard signals(engine, [&approver] { approver.interrupt(); });
     result = engine.run(ro);
   }
   if (result.exit_code == kLocked) {

@@ -1,7 +1,11 @@
 #include "workspace.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
+#include "drkit/errors.hpp"
 #include "manifest_validator.h"
 
 namespace drkit::cli {
@@ -54,7 +58,13 @@ fs::path state_dir(const GlobalOptions& options) {
   if (const char* s = std::getenv("DRKIT_STATE_DIR"); s && *s) return s;
   if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return fs::path(x) / "drkit";
   const char* home = std::getenv("HOME");
-  return fs::path(home && *home ? home : "/tmp") / ".local" / "state" / "drkit";
+  if (home && *home) return fs::path(home) / ".local" / "state" / "drkit";
+  // No HOME (a bare service environment): the account's home, never a shared folder such as
+  // /tmp, where another user could prepare the journal's folder in advance.
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir && *pw->pw_dir)
+    return fs::path(pw->pw_dir) / ".local" / "state" / "drkit";
+  throw ConfigError("cannot tell where the state folder goes: HOME is not set and this account has no home; "
+                    "pass --state-dir or set DRKIT_STATE_DIR");
 }
 
 }  // namespace drkit::cli

@@ -147,6 +147,14 @@ StepOutcome EngineRun::execute(const StepDef& step, const std::string& kind) {
     return {StepStatus::failed, msg};
   }
   if (!gate(step)) {
+    if (interrupted_) {
+      // Ctrl-C or SIGTERM while the gate waited: nobody refused; resume asks again.
+      std::string why = run_token_.cancelled() ? run_token_.reason() : std::string("interrupted");
+      AttemptRecord a{0, run_.id, step.id, "gate", step.uses, 1, StepStatus::interrupted, std::chrono::system_clock::now()};
+      finish(journal_.start_attempt(a), StepStatus::interrupted, {}, why, "interrupted", true);
+      observer_.on_step(step.id, "interrupted", why, std::nullopt);
+      return {StepStatus::interrupted, why};
+    }
     std::string msg = "not approved: the gate was refused";
     AttemptRecord a{0, run_.id, step.id, "gate", step.uses, 1, StepStatus::failed, std::chrono::system_clock::now()};
     finish(journal_.start_attempt(a), StepStatus::failed, {}, msg, "gate.refused", false);

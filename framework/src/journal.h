@@ -110,8 +110,10 @@ struct JournalOptions {
 
 class Journal {
  public:
-  // Opens (creating folders and the file, mode 0600) `state_dir`/journal.db and migrates
-  // the schema to the current version. Throws std::runtime_error naming the file on failure.
+  // Opens `state_dir`/journal.db and migrates the schema to the current version. Folders it
+  // creates are 0700 and the file 0600 whatever the umask; an existing state dir that group
+  // or others can use is warned about on stderr, not changed. Throws std::runtime_error
+  // naming the file on failure.
   static std::unique_ptr<Journal> open(const std::filesystem::path& state_dir,
                                        const JournalOptions& options = {});
   virtual ~Journal() = default;

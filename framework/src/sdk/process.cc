@@ -137,6 +137,11 @@ ProcessResult run_process(Context& ctx, const ProcessRequest& req) {
   char buf[65536];
   int status = 0;
   bool exited = false;
+  Clock::time_point exited_at{};
+  // After the child exits, output still in the pipes is read for this long. A process it
+  // started in the background ("daemon &") may hold the pipes open for its whole life:
+  // waiting for their end would hang the step until that process exits.
+  constexpr auto kOutputAfterExit = std::chrono::milliseconds(500);
 
   while (true) {
     std::vector<pollfd> fds;
@@ -145,6 +150,7 @@ ProcessResult run_process(Context& ctx, const ProcessRequest& req) {
     if (in.write.get() >= 0) fds.push_back({in.write.get(), POLLOUT, 0});
     if (fds.empty()) {
       // Both output streams closed: the child has exited or closed them; reap below.
+      if (exited) break;
       if (::waitpid(pid, &status, WNOHANG) == pid) { exited = true; break; }
     }
     ::poll(fds.data(), fds.size(), 50);
@@ -179,9 +185,20 @@ ProcessResult run_process(Context& ctx, const ProcessRequest& req) {
       ::kill(-pid, SIGKILL);
       killed = true;
     }
-    if (out.read.get() < 0 && err.read.get() < 0) {
+    const bool pipes_closed = out.read.get() < 0 && err.read.get() < 0;
+    if (!exited && pipes_closed) {
       pid_t w = ::waitpid(pid, &status, (result.timed_out || result.cancelled) ? WNOHANG : 0);
       if (w == pid) { exited = true; break; }
+    } else if (!exited && ::waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      exited_at = now;
+    }
+    if (exited && pipes_closed) break;
+    if (exited && now - exited_at >= kOutputAfterExit) {
+      ctx.log().warn(fmt::format("'{}' exited, but a process it started still holds its output open: "
+                                 "not waiting for it (redirect a background process's output to a file)",
+                                 req.argv[0]));
+      break;
     }
   }
   if (!exited) ::waitpid(pid, &status, 0);

@@ -284,6 +284,12 @@ TEST_F(TerminalGate, CtrlCInterruptsTheRunWhichResumesAtTheGate) {
     ASSERT_EQ(approvals.size(), 1u);
     EXPECT_FALSE(approvals[0].at("approved").as_bool());
     EXPECT_EQ(approvals[0].at("method").as_string(), "terminal: interrupted");
+    // Nobody refused the gate: its attempt is interrupted, not failed.
+    const auto& attempts = rep.at("attempts").as_array();
+    ASSERT_EQ(attempts.size(), 1u);
+    EXPECT_EQ(attempts[0].at("kind").as_string(), "gate");
+    EXPECT_EQ(attempts[0].at("status").as_string(), "interrupted");
+    EXPECT_THAT(d.output(), ::testing::Not(HasSubstr("the gate was refused")));
     run_id = std::string(rep.at("run").at("id").as_string());
   }
   // Resumable: the gate asks again, and the step runs once.

@@ -145,6 +145,17 @@ TEST_F(RunProcess, KeepsTheTailOfALongOutput) {
   EXPECT_EQ(r.exit_code, 0);
 }
 
+TEST_F(RunProcess, ABackgroundProcessHoldingTheOutputOpenDoesNotHoldTheStep) {
+  // The grandchild keeps stdout and stderr open for a minute after the child exits.
+  auto r = run(sh("sleep 60 & echo $! > " + (dir_ / "bg.pid").string() + "; echo started"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.stdout_text, "started\n");
+  EXPECT_FALSE(r.timed_out);
+  pid_t bg = read_pid(dir_ / "bg.pid");
+  ASSERT_GT(bg, 0);
+  ::kill(bg, SIGKILL);  // left running by design; not this test's to keep
+}
+
 TEST_F(RunProcess, TimeoutKillsTheWholeProcessGroupIncludingAGrandchild) {
   fs::path pid_file = dir_ / "grandchild.pid";
   auto r = run({.argv = {"sh", "-c", "sleep 300 & echo $! > \"$0\"; wait", pid_file.string()},
