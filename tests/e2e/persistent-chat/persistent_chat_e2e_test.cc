@@ -3,6 +3,11 @@
 // cs-shell-sim as the Management Shell.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/json/parse.hpp>
@@ -10,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -37,12 +43,58 @@ std::size_t count_trn(const fs::path& dir) {
   return n;
 }
 
+// A block of 20 loopback ports for one lab, held for the test's life. Side-by-side labs
+// (ctest -j) each take a block: an flock on a file per block keeps two tests from choosing
+// the same one (a pid-derived guess alone collides when two pids differ by a multiple of
+// 600), and every port of it must be free to bind. Below the kernel's ephemeral range
+// (32768+), where other tests' port-0 sockets live.
+class PortBlock {
+ public:
+  PortBlock() {
+    for (int k = 0; k < 600; ++k) {
+      int base = 20000 + static_cast<int>((::getpid() + k) % 600) * 20;
+      std::string lock = fmt::format("/tmp/drkit-e2e-ports-{}.lock", base);
+      int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      if (fd < 0) continue;
+      if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && all_free(base)) {
+        fd_ = fd;
+        base_ = base;
+        return;
+      }
+      ::close(fd);
+    }
+    throw std::runtime_error("no free block of 20 loopback ports between 20000 and 31999");
+  }
+  ~PortBlock() { ::close(fd_); }
+  PortBlock(const PortBlock&) = delete;
+  PortBlock& operator=(const PortBlock&) = delete;
+  int base() const { return base_; }
+
+ private:
+  static bool all_free(int base) {
+    for (int port = base; port < base + 20; ++port) {
+      int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      int one = 1;
+      ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // as the simulators bind
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_port = htons(static_cast<std::uint16_t>(port));
+      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      bool ok = ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      ::close(s);
+      if (!ok) return false;
+    }
+    return true;
+  }
+  int fd_ = -1;
+  int base_ = 0;
+};
+
 class PersistentChat : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Side-by-side labs (ctest -j) need their own ports: spread by pid.
-    // Below the kernel's ephemeral range (32768+), where other tests' port-0 sockets live.
-    base_port_ = 20000 + static_cast<int>(::getpid() % 600) * 20;
+    ports_.emplace();
+    base_port_ = ports_->base();
     lab_ = dir_ / "lab";
     std::string text = read_file(fs::path(DRKIT_SOURCE_DIR) / "examples/persistent-chat/drkit.json");
     text = replace_all(text, "/tmp/drkit-lab", lab_.string());
@@ -143,6 +195,7 @@ class PersistentChat : public ::testing::Test {
     return runs.empty() ? "" : std::string(runs.at(0).at("id").as_string());
   }
 
+  std::optional<PortBlock> ports_;  // released after TearDown's `lab down`
   TempDir dir_;
   fs::path lab_, manifest_;
   int base_port_ = 0;
