@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
@@ -15,19 +14,14 @@
 
 #include <fmt/format.h>
 
+#include "operator_identity.h"
+
 namespace drkit::cli {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
-
-std::string user_at_host() {
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  const auto* pw = ::getpwuid(::getuid());
-  return fmt::format("{}@{}", pw ? pw->pw_name : std::to_string(::getuid()), host);
-}
 
 // The terminal on `fd` in prompt mode for the life of the object: the interrupt character
 // (Ctrl-C) no longer makes the terminal send SIGINT but ends the line like Enter, so the
@@ -109,7 +103,7 @@ std::string trimmed(std::string s) {
 }  // namespace
 
 TerminalApprover::TerminalApprover(Console& console, bool yes, std::set<std::string> approved)
-    : console_(console), yes_(yes), approved_(std::move(approved)), who_(user_at_host()) {
+    : console_(console), yes_(yes), approved_(std::move(approved)), who_(operator_identity()) {
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0)
     throw std::runtime_error(fmt::format("cannot create a pipe for the gate prompt: {}", std::strerror(errno)));
 }

@@ -1,6 +1,5 @@
 #include "engine.h"
 
-#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 
 #include "drkit/errors.hpp"
 #include "engine_run.h"
+#include "operator_identity.h"
 #include "private_dir.h"
 #include "probe_check.h"
 #include "run_lock.h"
@@ -32,16 +32,6 @@ std::string new_run_id() {
 
 namespace {
 
-std::string host_name() {
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf;
-}
-
-std::string user_name() {
-  if (const auto* pw = ::getpwuid(::getuid())) return pw->pw_name;
-  return std::to_string(::getuid());
-}
 
 std::string iso(std::chrono::system_clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::time_point_cast<std::chrono::seconds>(t));
@@ -242,7 +232,7 @@ RunResult Engine::Impl::run(const RunOptions& options) {
     run.started_at = std::chrono::system_clock::now();
     run.pid = static_cast<int>(::getpid());
     run.host = host_name();
-    run.user = user_name() + "@" + run.host;
+    run.user = operator_identity();
     run.rto_target = pipeline->rto_target;
     run.dry_run = options.dry_run;
     journal.create_run(run);
@@ -255,7 +245,7 @@ RunResult Engine::Impl::run(const RunOptions& options) {
   er.restore(previous);
 
   auto started = er.event("run.started", "", "running",
-                          resuming ? fmt::format("resumed by {}@{}", user_name(), host_name())
+                          resuming ? fmt::format("resumed by {}", operator_identity())
                                    : fmt::format("started by {}", run.user));
   if (pipeline->rto_target) started.data["rto_target"] = format_duration(*pipeline->rto_target);
   events.publish(std::move(started));
@@ -284,7 +274,7 @@ RunResult Engine::Impl::run(const RunOptions& options) {
       std::string why = g.reason.empty() ? r.message : fmt::format("{} ({})", g.reason, r.message);
       if (options.force_guards.count(g.id)) {
         journal.finish_attempt(aid, StepStatus::warning, {{"value", r.value}}, why, "guard.forced", false, std::chrono::system_clock::now());
-        journal.record_guard_override({run.id, g.id, user_name() + "@" + host_name(), why, std::chrono::system_clock::now()});
+        journal.record_guard_override({run.id, g.id, operator_identity(), why, std::chrono::system_clock::now()});
         logged.on_step(g.id, "guard overridden", why + " (--force)", std::nullopt);
         events.publish(er.event("guard.failed", g.id, "overridden", why + " (overridden with --force)"));
         continue;
