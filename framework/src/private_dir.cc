@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "unique_fd.h"
+
 namespace drkit {
 
 namespace fs = std::filesystem;
@@ -23,20 +25,6 @@ constexpr mode_t kFileMode = 0600;
   throw std::runtime_error(fmt::format("cannot {} {}: {}", what, p.string(), std::strerror(err)));
 }
 
-// Owns one descriptor.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // True if `p` is an existing folder (following symlinks: a symlinked state dir is the
 // operator's choice); throws if it exists and is something else.
@@ -84,7 +72,7 @@ void ensure_private_subdirectory(const fs::path& dir) {
 }
 
 void ensure_private_file(const fs::path& file) {
-  Fd fd(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, kFileMode));
+  UniqueFd fd(::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, kFileMode));
   if (fd.get() < 0) {
     int err = errno;
     if (err == ELOOP)

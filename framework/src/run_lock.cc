@@ -81,20 +81,6 @@ void write_holder(int fd, const std::string& line, const fs::path& path) {
   }
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -106,7 +92,7 @@ std::optional<RunLock> RunLock::try_acquire(const fs::path& state_dir, const std
   create_private_directories(state_dir);
   ensure_private_subdirectory(dir);
   fs::path path = dir / lock_file_name(key);
-  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0)
     throw std::runtime_error(fmt::format("cannot open the run lock {}: {}", path.string(), std::strerror(errno)));
 
@@ -129,28 +115,9 @@ std::optional<RunLock> RunLock::try_acquire(const fs::path& state_dir, const std
     return std::nullopt;
   }
   write_holder(fd.get(), holder_line(me, key), path);
-  return RunLock(fd.release(), std::move(path), key);
+  return RunLock(std::move(fd), std::move(path), key);
 }
 
-RunLock::RunLock(RunLock&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), key_(std::move(other.key_)) {}
-
-RunLock& RunLock::operator=(RunLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-    path_ = std::move(other.path_);
-    key_ = std::move(other.key_);
-  }
-  return *this;
-}
-
-RunLock::~RunLock() {
-  // Closing the only descriptor releases the flock. The holder line stays: it is only
-  // read while the lock is held.
-  if (fd_ >= 0) ::close(fd_);
-}
-
-void RunLock::update_holder(const LockHolder& me) { write_holder(fd_, holder_line(me, key_), path_); }
+void RunLock::update_holder(const LockHolder& me) { write_holder(fd_.get(), holder_line(me, key_), path_); }
 
 }  // namespace drkit

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "unique_fd.h"
+
 namespace drkit {
 
 struct LockHolder {
@@ -28,11 +30,10 @@ class RunLock {
   static std::optional<RunLock> try_acquire(const std::filesystem::path& state_dir,
                                             const std::string& key, const LockHolder& me,
                                             LockHolder* holder);
-  RunLock(RunLock&& other) noexcept;
-  RunLock& operator=(RunLock&& other) noexcept;
-  RunLock(const RunLock&) = delete;
-  RunLock& operator=(const RunLock&) = delete;
-  ~RunLock();  // releases the lock
+  // Closing the only descriptor (destruction, or assigning over it) releases the flock.
+  // The holder line stays: it is only read while the lock is held.
+  RunLock(RunLock&&) noexcept = default;
+  RunLock& operator=(RunLock&&) noexcept = default;
 
   // Rewrites the holder line (e.g. once the run id is known). Throws std::runtime_error
   // if the file cannot be written.
@@ -40,9 +41,9 @@ class RunLock {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  RunLock(int fd, std::filesystem::path path, std::string key)
-      : fd_(fd), path_(std::move(path)), key_(std::move(key)) {}
-  int fd_ = -1;                 // holds the flock; -1 once moved from
+  RunLock(UniqueFd fd, std::filesystem::path path, std::string key)
+      : fd_(std::move(fd)), path_(std::move(path)), key_(std::move(key)) {}
+  UniqueFd fd_;                 // holds the flock
   std::filesystem::path path_;  // state_dir/locks/<first 16 hex digits of sha256(key)>.lock
   std::string key_;             // written into the holder line, for whoever inspects the file
 };

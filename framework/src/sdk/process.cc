@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "drkit/errors.hpp"
+#include "../unique_fd.h"
 
 extern char** environ;
 
@@ -23,29 +24,9 @@ namespace drkit {
 
 namespace {
 
-// Owns a file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    reset(std::exchange(o.fd_, -1));
-    return *this;
-  }
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 struct PipePair {
-  Fd read, write;
+  UniqueFd read, write;
 };
 
 PipePair make_pipe() {
@@ -53,7 +34,7 @@ PipePair make_pipe() {
   if (::pipe2(fds, O_CLOEXEC) != 0)
     throw StepError(fmt::format("cannot create a pipe: {}", std::strerror(errno)),
                     Retryable::yes);
-  return {Fd(fds[0]), Fd(fds[1])};
+  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
 }
 
 void keep_tail(std::string& buffer, const char* data, std::size_t n, std::size_t limit,

@@ -29,6 +29,7 @@
 #include <gtest/gtest.h>
 
 #include "drkit_process.h"
+#include "unique_fd.h"
 
 extern char** environ;
 
@@ -44,20 +45,6 @@ using ::testing::Not;
 
 // Generous: the machine may be loaded; these only keep a broken build from hanging.
 constexpr auto kLimit = 90s;
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 struct PtyOptions {
   std::optional<mode_t> umask;           // the child's umask
@@ -95,7 +82,7 @@ class PtyDrkit {
       ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }
-    master_ = std::make_unique<UniqueFd>(master);
+    master_ = UniqueFd(master);
   }
 
   ~PtyDrkit() {
@@ -124,7 +111,7 @@ class PtyDrkit {
   void type(const std::string& keys) {
     std::size_t done = 0;
     while (done < keys.size()) {
-      ssize_t n = ::write(master_->get(), keys.data() + done, keys.size() - done);
+      ssize_t n = ::write(master_.get(), keys.data() + done, keys.size() - done);
       if (n < 0 && errno == EINTR) continue;
       ASSERT_GT(n, 0) << "typing on the terminal: " << std::strerror(errno);
       done += static_cast<std::size_t>(n);
@@ -154,11 +141,11 @@ class PtyDrkit {
 
  private:
   void read_some(std::chrono::milliseconds timeout) {
-    pollfd p{master_->get(), POLLIN, 0};
+    pollfd p{master_.get(), POLLIN, 0};
     int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
     if (n <= 0) return;
     char buf[4096];
-    ssize_t got = ::read(master_->get(), buf, sizeof buf);
+    ssize_t got = ::read(master_.get(), buf, sizeof buf);
     if (got > 0) {
       out_.append(buf, static_cast<std::size_t>(got));
     } else if (got == 0 || errno != EINTR) {
@@ -167,7 +154,7 @@ class PtyDrkit {
   }
 
   pid_t pid_ = -1;
-  std::unique_ptr<UniqueFd> master_;
+  UniqueFd master_;
   bool reaped_ = false;
   bool closed_ = false;
   std::string out_;
