@@ -17,17 +17,6 @@ namespace drkit::test {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "drkit-test-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 DrkitProcess::DrkitProcess(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                            const fs::path& output_dir) {
   static int counter = 0;

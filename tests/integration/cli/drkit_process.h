@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace drkit::test {
 
 struct Finished {
@@ -18,16 +20,7 @@ struct Finished {
   std::string err;
 };
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using drkit::test_support::TempDir;
 
 // A drkit process started in the background, stdout/stderr going to files.
 class DrkitProcess {

@@ -13,17 +13,6 @@
 
 namespace notify_test {
 
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "drkit-notify-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 Certificate make_certificate(const fs::path& dir, const std::string& name, const std::string& host) {
   Certificate c{dir / (name + ".crt"), dir / (name + ".key")};
   std::vector<std::string> args = {

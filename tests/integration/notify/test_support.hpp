@@ -12,23 +12,13 @@
 #include <boost/json/value.hpp>
 
 #include "drkit/component.hpp"
+#include "temp_dir.h"
 
 namespace notify_test {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed with its contents at the end.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using drkit::test_support::TempDir;
 
 // A self-signed certificate for `host` (CN and SAN; with 127.0.0.1 too for localhost), made
 // with openssl.

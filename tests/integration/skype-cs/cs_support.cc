@@ -14,17 +14,6 @@ extern char** environ;
 
 namespace skype_cs_test {
 
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "drkit-skype-cs-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

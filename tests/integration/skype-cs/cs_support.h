@@ -12,23 +12,13 @@
 
 #include "drkit/errors.hpp"
 #include "drkit/testing.hpp"
+#include "temp_dir.h"
 
 namespace skype_cs_test {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using drkit::test_support::TempDir;
 
 struct Output {
   int exit_code = -1;

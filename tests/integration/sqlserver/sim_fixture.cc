@@ -18,17 +18,6 @@
 
 namespace sqlserver_test {
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "drkit-sql-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 SimProcess::SimProcess(const std::filesystem::path& root, std::string name, std::vector<std::string> databases,
                        std::vector<std::string> extra_args)
     : name_(std::move(name)) {

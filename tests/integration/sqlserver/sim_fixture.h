@@ -12,23 +12,13 @@
 #include <boost/json/object.hpp>
 
 #include "drkit/testing.hpp"
+#include "temp_dir.h"
 
 namespace sqlserver_test {
 
 inline const char* kPassword = "Sim-Pa55'w0rd!";  // a quote: literal quoting must not touch it
 
-// A temporary directory removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using drkit::test_support::TempDir;
 
 class SimProcess {
  public:

@@ -22,18 +22,6 @@ extern char** environ;
 
 namespace storage_share_test {
 
-TempDir::TempDir(const std::string& prefix) {
-  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp: " + std::string(std::strerror(errno)));
-  ::chmod(tmpl.c_str(), 0755);
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 void write_file(const fs::path& path, std::uint64_t size, std::uint64_t seed, std::chrono::seconds age) {
   std::mt19937_64 rng(seed);
   std::string data(size, '\0');

@@ -12,23 +12,16 @@
 
 #include <boost/json/object.hpp>
 
+#include "temp_dir.h"
+
 namespace storage_share_test {
 
 namespace fs = std::filesystem;
 
-// A fresh folder under /tmp (mode 0755, so an unprivileged child can enter it), removed
-// with its contents when the object dies.
-class TempDir {
+// Mode 0755, so an unprivileged child can enter it.
+class TempDir : public drkit::test_support::TempDir {
  public:
-  explicit TempDir(const std::string& prefix = "drkit-share-test");
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
+  explicit TempDir(const std::string& prefix = "drkit-share-test") : drkit::test_support::TempDir(prefix, 0755) {}
 };
 
 // Writes `size` pseudo-random bytes (a function of `seed`) and sets the mtime `age` ago:

@@ -45,17 +45,6 @@ cssim::Topology test_topology() {
   return t;
 }
 
-TempDir::TempDir() {
-  std::string tmpl = (fs::temp_directory_path() / "cs-shell-sim-test-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 Result run_executable(const std::vector<std::string>& args, const std::string& input) {
   TempDir io;
   std::string in = io.file("in"), out = io.file("out"), err = io.file("err");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "topology.hpp"
+#include "temp_dir.h"
 
 namespace cssim_test {
 
@@ -26,16 +27,6 @@ cssim::Topology test_topology();
 // Runs the executable with `args` and `input` on stdin.
 Result run_executable(const std::vector<std::string>& args, const std::string& input = {});
 
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using drkit::test_support::TempDir;
 
 }  // namespace cssim_test

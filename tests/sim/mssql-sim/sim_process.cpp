@@ -27,17 +27,6 @@ std::filesystem::path simBinary() {
     return std::filesystem::path(DRKIT_BUILD_DIR) / "bin" / "mssql-sim";
 }
 
-TempDir::TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "mssql-sim-test-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-}
-
 SimProcess::SimProcess(std::filesystem::path dataDir, std::string name, std::string password, std::vector<std::string> extraArgs)
     : dataDir_(std::move(dataDir)), name_(std::move(name)), password_(std::move(password)), extraArgs_(std::move(extraArgs)) {
     start();

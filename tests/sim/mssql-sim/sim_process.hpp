@@ -8,17 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.h"
+
 namespace simtest {
 
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using drkit::test_support::TempDir;
 
 class SimProcess {
 public:

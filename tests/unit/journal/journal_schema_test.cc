@@ -14,7 +14,7 @@ namespace drkit {
 namespace {
 
 using namespace Poco::Data::Keywords;
-using testing_journal::TempDir;
+using test_support::TempDir;
 using ::testing::HasSubstr;
 
 class JournalSchema : public ::testing::Test {

@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing_journal::TempDir;
+using test_support::TempDir;
 using ::testing::HasSubstr;
 
 // Times survive the journal to the millisecond.

@@ -19,7 +19,7 @@ namespace drkit {
 namespace {
 
 namespace fs = std::filesystem;
-using testing_journal::TempDir;
+using test_support::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 

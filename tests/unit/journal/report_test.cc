@@ -12,7 +12,7 @@ namespace drkit {
 namespace {
 
 using namespace std::chrono_literals;
-using testing_journal::TempDir;
+using test_support::TempDir;
 using ::testing::HasSubstr;
 using ::testing::Not;
 

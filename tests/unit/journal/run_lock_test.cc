@@ -17,7 +17,7 @@ namespace drkit {
 namespace {
 
 namespace fs = std::filesystem;
-using testing_journal::TempDir;
+using test_support::TempDir;
 
 const std::string kKey = "/srv/dr/drkit.json|failover|prod";
 
