@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 namespace drkit {
 

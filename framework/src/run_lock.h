@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 namespace drkit {
 

@@ -12,4 +12,5 @@
 #include "drkit/process.hpp"
 #include "drkit/registry.hpp"
 #include "drkit/spec.hpp"
+#include "drkit/unique_fd.hpp"
 #include "drkit/version.hpp"

@@ -16,7 +16,7 @@
 #include <fmt/format.h>
 
 #include "drkit/errors.hpp"
-#include "../unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 extern char** environ;
 

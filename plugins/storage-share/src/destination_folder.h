@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "file_name_filter.h"
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 namespace drkit::storage_share {
 

@@ -13,7 +13,7 @@
 #include "checksum.h"
 #include "file_name_filter.h"
 #include "os_error.h"
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 namespace drkit::storage_share {
 

@@ -14,7 +14,7 @@
 #include "file_copier.h"
 #include "os_error.h"
 #include "reachability.h"
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 namespace drkit::storage_share {
 

@@ -14,7 +14,7 @@
 
 #include "drkit/errors.hpp"
 #include "os_error.h"
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 namespace drkit::storage_share {
 

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "os_error.h"
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 namespace drkit::storage_share {
 

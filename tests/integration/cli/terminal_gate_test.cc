@@ -29,7 +29,7 @@
 #include <gtest/gtest.h>
 
 #include "drkit_process.h"
-#include "unique_fd.h"
+#include "drkit/unique_fd.hpp"
 
 extern char** environ;
 

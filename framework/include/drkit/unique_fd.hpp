@@ -1,11 +1,12 @@
-// UniqueFd: owns a file descriptor and closes it once.
+// UniqueFd: owns one file descriptor and closes it once. Header-only: it adds nothing to the
+// SDK's ABI, and plugins, the host and libdrkit-sdk each inline their own copy.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace drkit::storage_share {
+namespace drkit {
 
 class UniqueFd {
  public:
@@ -22,6 +23,8 @@ class UniqueFd {
 
   int get() const noexcept { return fd_; }
   explicit operator bool() const noexcept { return fd_ >= 0; }
+  // Gives the descriptor up without closing it.
+  int release() noexcept { return std::exchange(fd_, -1); }
   void reset(int fd = -1) noexcept {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
@@ -31,4 +34,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace drkit::storage_share
+}  // namespace drkit
