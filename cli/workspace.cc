@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "drkit/errors.hpp"
+#include "component_constraints.h"
 #include "manifest_validator.h"
 
 namespace drkit::cli {
@@ -44,6 +45,8 @@ std::unique_ptr<Workspace> Workspace::with_manifest(const GlobalOptions& options
   for (const auto& c : also_components) needed.insert(c.substr(0, c.find('.')));
   ws->load_plugins(options, ws->manifest_->plugin_path, std::move(needed));
   auto problems = validate_manifest(*ws->manifest_, ws->registry_);
+  // Factories see only parameters that passed the specs; their own checks come second.
+  if (problems.empty()) problems = check_component_constraints(*ws->manifest_, ws->registry_);
   if (!problems.empty()) throw ValidationFailed(problems);
   return ws;
 }

@@ -20,8 +20,9 @@ std::function<int()> setup_validate(CLI::App&, GlobalOptions& o) {
                                 {"plugins", ws->loader().plugins().size()}, {"problems", boost::json::array()}};
         fmt::print("{}\n", boost::json::serialize(out));
       } else {
-        fmt::print("{}: valid ({} pipelines, {} steps, {} plugins loaded)\n", m.file.string(), m.pipelines.size(),
-                   steps, ws->loader().plugins().size());
+        auto count = [](std::size_t n, const char* noun) { return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s"); };
+        fmt::print("{}: valid ({}, {}, {} loaded)\n", m.file.string(), count(m.pipelines.size(), "pipeline"),
+                   count(steps, "step"), count(ws->loader().plugins().size(), "plugin"));
       }
       return kOk;
     } catch (const ValidationFailed& e) {

@@ -61,6 +61,30 @@ TEST(Cli, MissingSecretIsAValidationError) {
   EXPECT_THAT(r.err, HasSubstr("secret environment variable DRKIT_NO_SUCH_VAR is not set"));
 }
 
+// What only a plugin's factory can check ("argv must name a program", a port beyond 65535)
+// is reported by validate and plan at its place, not by a run that fails halfway through.
+TEST(Cli, FactoryConstraintsAreValidationErrors) {
+  TempDir dir;
+  write_file(dir / "drkit.json", R"({"drkit": 1, "pipelines": {"p": {
+    "guards": [{"id": "db", "probe": "core.tcp", "with": {"host": "127.0.0.1", "port": 70000}}],
+    "steps": [
+    {"id": "a", "uses": "core.exec", "with": {"argv": []}},
+    {"id": "b", "uses": "core.exec", "with": {"argv": [], "env": {"X": "${steps.a.outputs.x}"}}}]}}})");
+  std::string file = (dir / "drkit.json").string();
+  for (const char* command : {"validate", "plan"}) {
+    std::vector<std::string> args{command};
+    if (std::string(command) == "plan") args.push_back("p");
+    args.insert(args.end(), {"-m", file});
+    auto r = drkit(args, {});
+    EXPECT_EQ(r.exit_code, 2) << command << r.out;
+    auto lines = lines_of(r.err);
+    // Step b reads an output of step a, which exists only during the run: not judged here.
+    ASSERT_EQ(lines.size(), 2u) << command << r.err;
+    EXPECT_EQ(lines[0], file + ":2:50: pipelines.p.guards[0].with: core.tcp refuses these parameters: 'port' must be 1..65535");
+    EXPECT_EQ(lines[1], file + ":4:38: pipelines.p.steps[0].with: core.exec refuses these parameters: 'argv' must name a program");
+  }
+}
+
 TEST(Cli, UnknownCommandSuggestsTheClosest) {
   auto r = drkit({"valdate"});
   EXPECT_EQ(r.exit_code, 2);
