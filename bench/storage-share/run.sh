@@ -17,6 +17,7 @@ QUICK=0
 [[ ${1:-} == --quick ]] && BUILD=build
 BENCH="$BUILD/bin/storage_share_bench"
 [[ -x $BENCH ]] || { echo "build storage_share_bench first: cmake --build $BUILD --target storage_share_bench" >&2; exit 2; }
+command -v rsync >/dev/null || { echo "rsync is needed for the side-by-side of (b): apt-get install rsync" >&2; exit 2; }
 
 ROOT=$(mktemp -d /tmp/drkit-share-bench-XXXXXX)
 trap 'rm -rf "$ROOT"' EXIT
@@ -46,23 +47,36 @@ mkdir -p "$ROOT/a-src"
 "$BENCH" generate "$ROOT/a-src" "$A_FILES" $((64 << 20))
 A_MIB=$((A_FILES * 64))
 echo "(a) $A_FILES files x 64 MiB = $A_MIB MiB to an empty destination"
-mkdir "$ROOT/a-cp"
-t_cp=$(seconds cp --preserve=timestamps "$ROOT"/a-src/*.trn "$ROOT/a-cp/")
-rm -rf "$ROOT/a-cp"; mkdir "$ROOT/a-cp"
-t_cp_sync=$(seconds bash -c "cp --preserve=timestamps '$ROOT'/a-src/*.trn '$ROOT/a-cp/' && sync")
-rm -rf "$ROOT/a-cp"
-declare -A t_a
-for p in ${A_PARALLEL:-1 4}; do
-  mkdir "$ROOT/a-drkit"
-  t_a[$p]=$(seconds drkit_copy "{\"source\":\"$ROOT/a-src\",\"destination\":\"$ROOT/a-drkit\",\"parallel\":$p}")
-  rm -rf "$ROOT/a-drkit"
+# This VM's disk varies by 2x from one run to the next: each command runs A_REPEAT times
+# (default 5), interleaved, and the median is reported.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+declare -A runs_a
+for ((r = 1; r <= ${A_REPEAT:-5}; r++)); do
+  mkdir "$ROOT/a-cp"
+  runs_a[cp]+=" $(seconds cp --preserve=timestamps "$ROOT"/a-src/*.trn "$ROOT/a-cp/")"
+  rm -rf "$ROOT/a-cp"; mkdir "$ROOT/a-cp"
+  runs_a[sync]+=" $(seconds bash -c "cp --preserve=timestamps '$ROOT'/a-src/*.trn '$ROOT/a-cp/' && sync")"
+  rm -rf "$ROOT/a-cp"
+  for p in ${A_PARALLEL:-1 4}; do
+    mkdir "$ROOT/a-drkit"
+    runs_a[$p]+=" $(seconds drkit_copy "{\"source\":\"$ROOT/a-src\",\"destination\":\"$ROOT/a-drkit\",\"parallel\":$p}")"
+    rm -rf "$ROOT/a-drkit"
+  done
 done
-printf '    %-34s %8s s  %8s MiB/s  %6s x cp\n' "cp --preserve=timestamps" "$(fmt "$t_cp")" "$(fmt "$(mib_s $A_MIB "$t_cp")")" "1.00"
-printf '    %-34s %8s s  %8s MiB/s  %6s x cp\n' "cp ... && sync" "$(fmt "$t_cp_sync")" "$(fmt "$(mib_s $A_MIB "$t_cp_sync")")" "$(fmt "$(echo "$t_cp / $t_cp_sync" | bc -l)")"
+# shellcheck disable=SC2086
+t_cp=$(median ${runs_a[cp]}); t_cp_sync=$(median ${runs_a[sync]})
+echo "    medians of ${A_REPEAT:-5} interleaved runs; the last column compares with cp && sync, which like drkit ends with the data on disk"
+row() {  # row LABEL SECONDS
+  printf '    %-34s %8s s  %8s MiB/s  %6s x cp  %6s x cp+sync\n' "$1" "$(fmt "$2")" "$(fmt "$(mib_s $A_MIB "$2")")" \
+    "$(fmt "$(echo "$t_cp / $2" | bc -l)")" "$(fmt "$(echo "$t_cp_sync / $2" | bc -l)")"
+}
+row "cp --preserve=timestamps" "$t_cp"
+row "cp ... && sync" "$t_cp_sync"
 for p in ${A_PARALLEL:-1 4}; do
-  printf '    %-34s %8s s  %8s MiB/s  %6s x cp\n' "drkit copy_backups parallel=$p" "$(fmt "${t_a[$p]}")" \
-    "$(fmt "$(mib_s $A_MIB "${t_a[$p]}")")" "$(fmt "$(echo "$t_cp / ${t_a[$p]}" | bc -l)")"
+  # shellcheck disable=SC2086
+  row "drkit copy_backups parallel=$p" "$(median ${runs_a[$p]})"
 done
+echo "    all runs (s): cp${runs_a[cp]}; cp+sync${runs_a[sync]}$(for p in ${A_PARALLEL:-1 4}; do printf '; drkit p%s%s' "$p" "${runs_a[$p]}"; done)"
 echo "    (drkit fsyncs each file and its folder before renaming; cp leaves the data in the page cache)"
 echo
 
