@@ -61,8 +61,18 @@ void describe_component(const ComponentEntry& e) {
 int describe(const Workspace& ws, const GlobalOptions& o, const std::string& name) {
   const auto& reg = ws.registry();
   if (const auto* e = reg.find_any(name)) {
-    if (o.json()) fmt::print("{}\n", boost::json::serialize(spec_to_json(*e)));
-    else describe_component(*e);
+    // Which file a component comes from matters when two installs are on the plugin path.
+    const LoadedPlugin* from = nullptr;
+    for (const auto& p : ws.loader().plugins())
+      if (p.file == e->plugin_file) from = &p;
+    if (o.json()) {
+      auto out = spec_to_json(*e);
+      out["plugin"] = {{"name", e->plugin}, {"version", from ? from->version : ""}, {"file", e->plugin_file.string()}};
+      fmt::print("{}\n", boost::json::serialize(out));
+      return kOk;
+    }
+    describe_component(*e);
+    fmt::print("  from plugin {} {} ({})\n", e->plugin, from ? from->version : "", e->plugin_file.string());
     return kOk;
   }
   for (const auto& p : ws.loader().plugins()) {

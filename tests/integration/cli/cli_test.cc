@@ -131,6 +131,12 @@ TEST(Cli, PluginsListDescribeAndSchema) {
   auto desc = drkit({"plugins", "describe", "core"});
   EXPECT_THAT(desc.out, HasSubstr("ABI version: 1"));
   EXPECT_THAT(desc.out, HasSubstr("argv"));
+  auto one = drkit({"plugins", "describe", "core.tcp"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_THAT(one.out, HasSubstr("  from plugin core 0.1.0 (" + std::string(DRKIT_BUILD_DIR) + "/lib/drkit/plugins/drkit-core.so)"));
+  auto one_json = boost::json::parse(drkit({"plugins", "describe", "core.tcp", "--output", "json"}).out).as_object();
+  EXPECT_EQ(one_json.at("plugin").at("name"), "core");
+  EXPECT_EQ(one_json.at("plugin").at("version"), "0.1.0");
   auto bad = drkit({"plugins", "describe", "core.exce"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("did you mean 'core.exec'?"));
