@@ -67,7 +67,8 @@ int describe(const Workspace& ws, const GlobalOptions& o, const std::string& nam
       if (p.file == e->plugin_file) from = &p;
     if (o.json()) {
       auto out = spec_to_json(*e);
-      out["plugin"] = {{"name", e->plugin}, {"version", from ? from->version : ""}, {"file", e->plugin_file.string()}};
+      out["plugin_version"] = from ? from->version : "";
+      out["plugin_file"] = e->plugin_file.string();
       fmt::print("{}\n", boost::json::serialize(out));
       return kOk;
     }

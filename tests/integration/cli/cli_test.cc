@@ -135,8 +135,9 @@ TEST(Cli, PluginsListDescribeAndSchema) {
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_THAT(one.out, HasSubstr("  from plugin core 0.1.0 (" + std::string(DRKIT_BUILD_DIR) + "/lib/drkit/plugins/drkit-core.so)"));
   auto one_json = boost::json::parse(drkit({"plugins", "describe", "core.tcp", "--output", "json"}).out).as_object();
-  EXPECT_EQ(one_json.at("plugin").at("name"), "core");
-  EXPECT_EQ(one_json.at("plugin").at("version"), "0.1.0");
+  EXPECT_EQ(one_json.at("plugin"), "core");
+  EXPECT_EQ(one_json.at("plugin_version"), "0.1.0");
+  EXPECT_EQ(std::string(one_json.at("plugin_file").as_string()), std::string(DRKIT_BUILD_DIR) + "/lib/drkit/plugins/drkit-core.so");
   auto bad = drkit({"plugins", "describe", "core.exce"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_THAT(bad.err, HasSubstr("did you mean 'core.exec'?"));
