@@ -1,10 +1,13 @@
 #include "component_constraints.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "drkit/errors.hpp"
 #include "run_environment.h"
 #include "run_scope.h"
+#include "template.h"
 
 namespace drkit {
 
@@ -12,16 +15,32 @@ namespace json = boost::json;
 
 namespace {
 
+bool reads_step_outputs(const json::object& o);
+
+// Whether any string inside `v` references ${steps.ID.outputs.KEY}: those values exist only
+// during the run. template_references, not a substring search, so "$${steps." (a literal)
+// does not count.
 bool reads_step_outputs(const json::value& v) {
-  if (const auto* s = v.if_string()) return std::string_view(*s).find("${steps.") != std::string_view::npos;
-  if (const auto* o = v.if_object()) {
-    for (const auto& [k, item] : *o)
-      if (reads_step_outputs(item)) return true;
+  if (const auto* s = v.if_string()) {
+    try {
+      for (const auto& ref : template_references(*s))
+        if (ref.starts_with("steps.")) return true;
+    } catch (const ConfigError&) {
+      // An unclosed "${" was reported by validate_manifest, which runs first.
+    }
+    return false;
   }
+  if (const auto* o = v.if_object()) return reads_step_outputs(*o);
   if (const auto* a = v.if_array()) {
     for (const auto& item : *a)
       if (reads_step_outputs(item)) return true;
   }
+  return false;
+}
+
+bool reads_step_outputs(const json::object& o) {
+  for (const auto& [k, item] : o)
+    if (reads_step_outputs(item)) return true;
   return false;
 }
 
@@ -30,14 +49,12 @@ class ConstraintCheck {
   ConstraintCheck(const Manifest& m, const ComponentRegistry& reg) : m_(m), reg_(reg) {}
 
   Diagnostics run() {
-    std::optional<RunEnvironment> env;
     try {
-      env.emplace(m_, reg_, scope_, RunIdentity{"(validate)", "", m_.environment}, true);
+      env_.emplace(m_, reg_, scope_, RunIdentity{"(validate)", "", m_.environment}, true);
     } catch (const std::exception& e) {
       out_.push_back({"", 0, 0, "resources", scope_.redactor().redact(e.what())});
       return std::move(out_);
     }
-    env_ = &*env;
     for (const auto& n : m_.notifiers) build(n.uses, ComponentKind::notifier, n.with, n.path);
     for (const auto& [name, p] : m_.pipelines) {
       for (const auto& g : p.guards) probe(g);
@@ -59,7 +76,7 @@ class ConstraintCheck {
 
   void build(const std::string& name, ComponentKind kind, const json::object& with, const std::string& path) {
     const auto* entry = reg_.find(name, kind);
-    if (!entry || reads_step_outputs(json::value(with))) return;
+    if (!entry || reads_step_outputs(with)) return;
     try {
       Params params = env_->params_for(*entry, with, path);
       switch (kind) {
@@ -75,7 +92,7 @@ class ConstraintCheck {
 
   // Factories often start with the component's name ("set_active_servers: give ...",
   // "core.exec: ..."); the diagnostic names it once, qualified.
-  std::string message(const ComponentEntry& entry, std::string what) const {
+  std::string message(const ComponentEntry& entry, std::string what) {
     for (std::string prefix : {entry.name + ": ", entry.name.substr(entry.name.find('.') + 1) + ": "})
       if (what.starts_with(prefix)) what.erase(0, prefix.size());
     return fmt::format("{} refuses these parameters: {}", entry.name, scope_.redactor().redact(what));
@@ -83,8 +100,8 @@ class ConstraintCheck {
 
   const Manifest& m_;
   const ComponentRegistry& reg_;
-  mutable RunScope scope_;
-  const RunEnvironment* env_ = nullptr;
+  RunScope scope_;
+  std::optional<RunEnvironment> env_;  // built in run(): resolving resources can fail
   Diagnostics out_;
 };
 
