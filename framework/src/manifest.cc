@@ -411,7 +411,7 @@ Manifest parse_manifest(std::string text, const fs::path& file, const std::strin
   };
   for (const char* section : {"resources", "notify", "pipelines"}) {
     if (auto it = merged.find(section); it != merged.end())
-      resolve_templates_in_place(it->value(), var_lookup, section, problems);
+      resolve_templates_in_place(it->value(), var_lookup, section, problems, Escapes::keep);
   }
 
   if (auto it = merged.find("plugin_path"); it != merged.end()) {

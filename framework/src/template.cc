@@ -47,9 +47,20 @@ std::vector<std::string> template_references(std::string_view text) {
 
 namespace {
 
+// A literal piece written back as template text: "${" -> "$${".
+std::string escape(const std::string& literal) {
+  std::string out;
+  for (std::size_t i = 0; i < literal.size(); ++i) {
+    if (literal.compare(i, 2, "${") == 0) out += '$';
+    out += literal[i];
+  }
+  return out;
+}
+
 // Resolves in place. `path` is one buffer extended on the way down and restored on the
 // way up, so path strings are only copied for the strings that hold a problem.
-void resolve_in_place(boost::json::value& v, const TemplateLookup& lookup, std::string& path, Diagnostics& out) {
+void resolve_in_place(boost::json::value& v, const TemplateLookup& lookup, std::string& path, Diagnostics& out,
+                      Escapes escapes) {
   switch (v.kind()) {
     case boost::json::kind::string: {
       std::string_view s = v.get_string();
@@ -63,7 +74,7 @@ void resolve_in_place(boost::json::value& v, const TemplateLookup& lookup, std::
         std::string text;
         for (const auto& p : pieces) {
           if (!p.is_ref) {
-            text += p.text;
+            text += escapes == Escapes::keep ? escape(p.text) : p.text;
             continue;
           }
           auto value = lookup(p.text);
@@ -82,7 +93,7 @@ void resolve_in_place(boost::json::value& v, const TemplateLookup& lookup, std::
         path += '[';
         path += std::to_string(i++);
         path += ']';
-        resolve_in_place(item, lookup, path, out);
+        resolve_in_place(item, lookup, path, out, escapes);
         path.resize(mark);
       }
       return;
@@ -92,7 +103,7 @@ void resolve_in_place(boost::json::value& v, const TemplateLookup& lookup, std::
         std::size_t mark = path.size();
         path += '.';
         path += k;
-        resolve_in_place(item, lookup, path, out);
+        resolve_in_place(item, lookup, path, out, escapes);
         path.resize(mark);
       }
       return;
@@ -112,9 +123,9 @@ boost::json::value resolve_templates(const boost::json::value& v, const Template
 }
 
 void resolve_templates_in_place(boost::json::value& v, const TemplateLookup& lookup, const std::string& path,
-                                Diagnostics& out) {
+                                Diagnostics& out, Escapes escapes) {
   std::string buffer = path;
-  resolve_in_place(v, lookup, buffer, out);
+  resolve_in_place(v, lookup, buffer, out, escapes);
 }
 
 }  // namespace drkit

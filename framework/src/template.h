@@ -28,8 +28,13 @@ using TemplateLookup = std::function<boost::json::value(std::string_view referen
 // and the unresolved text is kept.
 boost::json::value resolve_templates(const boost::json::value& v, const TemplateLookup& lookup,
                                      const std::string& path, Diagnostics& out);
+// What becomes of "$${" in the text resolve_templates writes: the last pass turns it into a
+// literal "${"; an earlier pass that leaves some references for later (the manifest's
+// ${var.*} pass) must keep it escaped, or the later pass would read it as a reference.
+enum class Escapes { unescape, keep };
+
 // The same, changing `v` itself: no copy of the parts without templates.
 void resolve_templates_in_place(boost::json::value& v, const TemplateLookup& lookup, const std::string& path,
-                                Diagnostics& out);
+                                Diagnostics& out, Escapes escapes = Escapes::unescape);
 
 }  // namespace drkit

@@ -85,6 +85,17 @@ TEST(Cli, FactoryConstraintsAreValidationErrors) {
   }
 }
 
+// "$${steps...}" is literal text, not a reference to a step's outputs: the component is
+// built and judged at validate like any other.
+TEST(Cli, AnEscapedStepReferenceDoesNotHideAFactoryError) {
+  TempDir dir;
+  write_file(dir / "drkit.json", R"({"drkit": 1, "pipelines": {"p": {"steps": [
+    {"id": "a", "uses": "core.exec", "with": {"argv": [], "env": {"X": "$${steps.a.outputs.x}"}}}]}}})");
+  auto r = drkit({"validate", "-m", (dir / "drkit.json").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("pipelines.p.steps[0].with: core.exec refuses these parameters: 'argv' must name a program"));
+}
+
 TEST(Cli, UnknownCommandSuggestsTheClosest) {
   auto r = drkit({"valdate"});
   EXPECT_EQ(r.exit_code, 2);

@@ -55,6 +55,27 @@ TEST(ResolveTemplates, AWholeTemplateKeepsTheValuesJsonType) {
   EXPECT_THAT(out, IsEmpty());
 }
 
+// The manifest's ${var.*} pass leaves other references for the run: a "$${" it meets must
+// still be an escape when the run resolves the text, or a literal "${" (PowerShell's
+// ${env:PATH}) would be read as a reference there.
+TEST(ResolveTemplates, AnEarlierPassKeepsEscapesForTheLastOne) {
+  Diagnostics out;
+  auto vars_only = [](std::string_view ref) -> json::value {
+    if (ref.starts_with("var.")) return lookup(ref);
+    return json::value("${" + std::string(ref) + "}");
+  };
+  json::value v = "$${env:PATH} on ${var.name} after ${steps.a.outputs.x}";
+  resolve_templates_in_place(v, vars_only, "p", out, Escapes::keep);
+  EXPECT_EQ(v, json::value("$${env:PATH} on pchat after ${steps.a.outputs.x}"));
+  EXPECT_THAT(template_references(v.as_string()), ElementsAre("steps.a.outputs.x"));
+  json::value only_literal = "$${steps.a.outputs.x}";
+  resolve_templates_in_place(only_literal, vars_only, "p", out, Escapes::keep);
+  EXPECT_EQ(only_literal, json::value("$${steps.a.outputs.x}"));
+  auto last = resolve_templates(v, [](std::string_view) { return json::value("42"); }, "p", out);
+  EXPECT_EQ(last, json::value("${env:PATH} on pchat after 42"));
+  EXPECT_THAT(out, IsEmpty());
+}
+
 TEST(ResolveTemplates, SplicesReferencesIntoText) {
   Diagnostics out;
   EXPECT_EQ(resolve_templates("Server=${var.name},${var.port}; tags=${var.tags}", lookup, "p", out),
