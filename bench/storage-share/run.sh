@@ -2,9 +2,11 @@
 # Benchmarks storage-share.copy_backups against cp and rsync, side by side, in one run.
 #
 #   bench/storage-share/run.sh [BUILD_DIR] [--quick]
+#   A_REPEAT=5 B_COLD=3 B_WARM=5 (the defaults): rounds of (a), and cold and warm rounds of (b)
 #
-# (a) 2 GiB in 64 MiB files to an empty destination: drkit vs cp (and cp + sync, since
-#     drkit fsyncs every file and cp does not).
+# (a) 2 GiB in 64 MiB files to an empty destination: drkit vs cp, and vs the two ways cp can
+#     end with the data on disk as drkit does: one sync at the end, or each file synced
+#     after it is copied (drkit's per-file durability).
 # (b) 10,000 files of 1 MiB, 10 of them new: drkit's incremental pass vs rsync -a.
 # (c) the cost of checksum verification (xxh3, sha256) as a ratio to no checksum.
 # Page caches are dropped before each timed command when allowed (root). Data lives under
@@ -56,6 +58,9 @@ for ((r = 1; r <= ${A_REPEAT:-5}; r++)); do
   runs_a[cp]+=" $(seconds cp --preserve=timestamps "$ROOT"/a-src/*.trn "$ROOT/a-cp/")"
   rm -rf "$ROOT/a-cp"; mkdir "$ROOT/a-cp"
   runs_a[sync]+=" $(seconds bash -c "cp --preserve=timestamps '$ROOT'/a-src/*.trn '$ROOT/a-cp/' && sync")"
+  rm -rf "$ROOT/a-cp"; mkdir "$ROOT/a-cp"
+  # coreutils' `sync FILE` is fsync(FILE); then the folder, as drkit does after each rename.
+  runs_a[each]+=" $(seconds bash -c 'for f in "$1"/a-src/*.trn; do cp --preserve=timestamps "$f" "$1/a-cp/" && sync "$1/a-cp/${f##*/}" "$1/a-cp"; done' _ "$ROOT")"
   rm -rf "$ROOT/a-cp"
   for p in ${A_PARALLEL:-1 4}; do
     mkdir "$ROOT/a-drkit"
@@ -72,11 +77,13 @@ row() {  # row LABEL SECONDS
 }
 row "cp --preserve=timestamps" "$t_cp"
 row "cp ... && sync" "$t_cp_sync"
+# shellcheck disable=SC2086
+row "cp each file && sync it and the folder" "$(median ${runs_a[each]})"
 for p in ${A_PARALLEL:-1 4}; do
   # shellcheck disable=SC2086
   row "drkit copy_backups parallel=$p" "$(median ${runs_a[$p]})"
 done
-echo "    all runs (s): cp${runs_a[cp]}; cp+sync${runs_a[sync]}$(for p in ${A_PARALLEL:-1 4}; do printf '; drkit p%s%s' "$p" "${runs_a[$p]}"; done)"
+echo "    all runs (s): cp${runs_a[cp]}; cp+sync${runs_a[sync]}; cp+sync each${runs_a[each]}$(for p in ${A_PARALLEL:-1 4}; do printf '; drkit p%s%s' "$p" "${runs_a[$p]}"; done)"
 echo "    (drkit fsyncs each file and its folder before renaming; cp leaves the data in the page cache)"
 echo
 
@@ -103,33 +110,38 @@ mkdir -p "$ROOT/b-src"
 # which is all either tool compares), so the bench does not need 3x the disk.
 cp -al "$ROOT/b-src" "$ROOT/b-rsync"
 cp -al "$ROOT/b-src" "$ROOT/b-drkit"
-# Cold once (caches dropped); warm B_WARM times (default 5), each with 10 more new files, as
-# when the copy runs every few minutes; the warm figure is the median.
+# B_COLD rounds (default 3) with the page cache dropped before each command, as for a copy
+# that has not run for a while; then B_WARM rounds (default 5) without, as when the copy runs
+# every few minutes. Each round adds 10 new files; the figures are medians.
 declare -A runs_b
-for round in cold $(seq 1 "${B_WARM:-5}"); do
+rounds=()
+for ((r = 1; r <= ${B_COLD:-3}; r++)); do rounds+=("cold-$r"); done
+for ((r = 1; r <= ${B_WARM:-5}; r++)); do rounds+=("warm-$r"); done
+warm_seconds() {  # like seconds, without dropping the caches
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" > "$ROOT/last.out"
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc -l
+}
+for round in "${rounds[@]}"; do
   "$BENCH" generate "$ROOT/b-src" 10 $((1 << 20)) "new-$round-"
-  if [[ $round == cold ]]; then
-    t_rsync=$(seconds rsync -a "$ROOT/b-src/" "$ROOT/b-rsync/")
-    t_drkit=$(seconds drkit_copy "{\"source\":\"$ROOT/b-src\",\"destination\":\"$ROOT/b-drkit\"}")
-    copied=$(grep -o '"copied":[0-9]*' "$ROOT/last.out" | cut -d: -f2)
-    printf '    %-5s %-28s %8s s\n' cold "rsync -a" "$(fmt "$t_rsync")"
-    printf '    %-5s %-28s %8s s  %6s x faster than rsync  (copied %s)\n' cold "drkit copy_backups" \
-      "$(fmt "$t_drkit")" "$(fmt "$(echo "$t_rsync / $t_drkit" | bc -l)")" "$copied"
-  else
-    t0=$(date +%s.%N); rsync -a "$ROOT/b-src/" "$ROOT/b-rsync/"; t1=$(date +%s.%N)
-    runs_b[rsync]+=" $(echo "$t1 - $t0" | bc -l)"
-    t0=$(date +%s.%N); drkit_copy "{\"source\":\"$ROOT/b-src\",\"destination\":\"$ROOT/b-drkit\"}" > "$ROOT/last.out"
-    t1=$(date +%s.%N)
-    runs_b[drkit]+=" $(echo "$t1 - $t0" | bc -l)"
-    copied=$(grep -o '"copied":[0-9]*' "$ROOT/last.out" | cut -d: -f2)
-    [[ $copied == 10 ]] || echo "    warm round $round: drkit copied $copied files, not 10"
-  fi
+  kind=${round%-*}
+  timer=seconds; [[ $kind == warm ]] && timer=warm_seconds
+  runs_b[$kind-rsync]+=" $($timer rsync -a "$ROOT/b-src/" "$ROOT/b-rsync/")"
+  runs_b[$kind-drkit]+=" $($timer drkit_copy "{\"source\":\"$ROOT/b-src\",\"destination\":\"$ROOT/b-drkit\"}")"
+  copied=$(grep -o '"copied":[0-9]*' "$ROOT/last.out" | cut -d: -f2)
+  [[ $copied == 10 ]] || echo "    round $round: drkit copied $copied files, not 10"
 done
-# shellcheck disable=SC2086
-t_rsync=$(median ${runs_b[rsync]}); t_drkit=$(median ${runs_b[drkit]})
-printf '    %-5s %-28s %8s s\n' warm "rsync -a" "$(fmt "$t_rsync")"
-printf '    %-5s %-28s %8s s  %6s x faster than rsync  (medians of %s rounds of 10 new)\n' warm "drkit copy_backups" \
-  "$(fmt "$t_drkit")" "$(fmt "$(echo "$t_rsync / $t_drkit" | bc -l)")" "${B_WARM:-5}"
-echo "    warm runs (s): rsync${runs_b[rsync]}; drkit${runs_b[drkit]}"
+for kind in cold warm; do
+  n=${B_COLD:-3}; [[ $kind == warm ]] && n=${B_WARM:-5}
+  (( n > 0 )) || continue
+  # shellcheck disable=SC2086
+  t_rsync=$(median ${runs_b[$kind-rsync]}); t_drkit=$(median ${runs_b[$kind-drkit]})
+  printf '    %-5s %-28s %8s s\n' $kind "rsync -a" "$(fmt "$t_rsync")"
+  printf '    %-5s %-28s %8s s  rsync/drkit %5s  (medians of %s rounds of 10 new)\n' $kind "drkit copy_backups" \
+    "$(fmt "$t_drkit")" "$(fmt "$(echo "$t_rsync / $t_drkit" | bc -l)")" "$n"
+  echo "          runs (s): rsync${runs_b[$kind-rsync]}; drkit${runs_b[$kind-drkit]}"
+done
 n_rsync=$(find "$ROOT/b-rsync" -type f | wc -l); n_drkit=$(find "$ROOT/b-drkit" -type f | wc -l)
-echo "    files at the destinations: rsync $n_rsync, drkit $n_drkit (expected $((B_FILES + 10 + 10 * ${B_WARM:-5})))"
+echo "    files at the destinations: rsync $n_rsync, drkit $n_drkit (expected $((B_FILES + 10 * (${B_COLD:-3} + ${B_WARM:-5}))))"

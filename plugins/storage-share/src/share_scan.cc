@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "folder_stat.h"
 #include "os_error.h"
 #include "drkit/unique_fd.hpp"
 
@@ -44,6 +45,7 @@ ShareListing list_share(const std::string& dir_path, const FileNameFilter& filte
   int dir_fd = ::dirfd(dir.get());
 
   ShareListing out;
+  std::vector<std::string> names;
   for (;;) {
     errno = 0;
     dirent* e = ::readdir(dir.get());
@@ -59,14 +61,15 @@ ShareListing list_share(const std::string& dir_path, const FileNameFilter& filte
       ++out.temporary;
       continue;
     }
-    if (c != NameClass::selected) continue;
-    struct stat st {};
-    if (::fstatat(dir_fd, name.c_str(), &st, 0) != 0) {
-      if (errno == ENOENT) continue;  // deleted since readdir (retention, or a .wrk rename)
-      throw OsError(Side::source, "stat", dir_path + "/" + name, errno);
-    }
-    if (!S_ISREG(st.st_mode)) continue;
-    out.files.push_back({std::move(name), file_stat_of(st)});
+    if (c == NameClass::selected) names.push_back(std::move(name));
+  }
+  std::vector<NameStat> stats = stat_names(dir_fd, names);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const NameStat& s = stats[i];
+    if (s.error == ENOENT) continue;  // deleted since readdir (retention, or a .wrk rename)
+    if (s.error != 0) throw OsError(Side::source, "stat", dir_path + "/" + names[i], s.error);
+    if (!S_ISREG(s.st.st_mode)) continue;
+    out.files.push_back({std::move(names[i]), file_stat_of(s.st)});
   }
   std::sort(out.files.begin(), out.files.end(),
             [](const SourceFile& a, const SourceFile& b) { return a.name < b.name; });
@@ -136,10 +139,16 @@ const char* to_string(CopyReason r) {
 Comparison compare_with_destination(const std::vector<SourceFile>& files, int dest_fd,
                                     const std::string& dest_path, CompareMode mode) {
   Comparison out;
-  for (const auto& f : files) {
-    struct stat st {};
-    if (::fstatat(dest_fd, f.name.c_str(), &st, 0) != 0) {
-      if (errno != ENOENT) throw OsError(Side::destination, "stat", dest_path + "/" + f.name, errno);
+  std::vector<std::string> names;
+  names.reserve(files.size());
+  for (const auto& f : files) names.push_back(f.name);
+  std::vector<NameStat> stats = stat_names(dest_fd, names);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const SourceFile& f = files[i];
+    const struct stat& st = stats[i].st;
+    if (stats[i].error != 0) {
+      if (stats[i].error != ENOENT)
+        throw OsError(Side::destination, "stat", dest_path + "/" + f.name, stats[i].error);
       out.jobs.push_back({f, CopyReason::missing, std::nullopt, false});
       out.bytes += f.stat.size;
       continue;

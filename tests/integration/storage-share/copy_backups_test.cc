@@ -234,5 +234,36 @@ TEST_F(CopyBackupsTest, ParallelCopiesOfManyFilesAllArrive) {
   EXPECT_THAT(partial_files_in(dest_.path()), IsEmpty());
 }
 
+// Past a few hundred files the share and the destination are stat'ed by several threads
+// (folder_stat.cc): each file's result must still be matched to its own name.
+TEST_F(CopyBackupsTest, AnIncrementalPassOverThousandsOfFilesFindsExactlyWhatIsMissingOrDiffers) {
+  constexpr int kFiles = 1500;
+  std::vector<std::string> expected_copied;
+  for (int i = 0; i < kFiles; ++i) {
+    std::string name = fmt::format("log{:05}.trn", i);
+    std::size_t size = 100 + static_cast<std::size_t>(i);  // every file a size of its own
+    write_file(src(name), size, i);
+    if (i % 331 == 7) {
+      expected_copied.push_back(name);  // missing at the destination
+    } else if (i % 409 == 11) {
+      write_file(dst(name), size + 1, i);  // another size: replaced
+      expected_copied.push_back(name);
+    } else {
+      write_file(dst(name), size, i);
+    }
+  }
+  auto out = copy();
+  EXPECT_EQ(strings_of(out.at("copied_files")), expected_copied);
+  EXPECT_EQ(out.at("skipped").as_int64(), kFiles - static_cast<std::int64_t>(expected_copied.size()));
+  std::vector<std::string> replaced;
+  for (const auto& r : out.at("replaced").as_array()) {
+    replaced.emplace_back(r.at("file").as_string());
+    EXPECT_EQ(r.at("destination_size").as_int64(), r.at("size").as_int64() + 1) << r.at("file");
+  }
+  EXPECT_THAT(replaced, ElementsAre("log00011.trn", "log00420.trn", "log00829.trn", "log01238.trn"));
+  expect_copied(expected_copied);
+  EXPECT_EQ(copy().at("copied").as_int64(), 0) << "a second pass finds nothing left";
+}
+
 }  // namespace
 }  // namespace storage_share_test
