@@ -3,6 +3,12 @@
 // history, and removal with sp_delete_log_shipping_secondary_database.
 #include "test_util.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+
 using namespace simtest;
 
 namespace {
@@ -72,8 +78,23 @@ TEST_F(LogShippingTest, BackupCopyRestoreChainThenRemoval) {
     std::string lastBackup = a.scalar("SELECT last_backup_file FROM msdb.dbo.log_shipping_primary_databases");
     EXPECT_TRUE(std::filesystem::exists(lastBackup)) << lastBackup;
     EXPECT_NE(lastBackup.find("mgc_"), std::string::npos);
+    {
+        // While the primary still writes a backup it holds it locked, as SQL Server holds its
+        // backup files open without sharing: the copy job fails on it, copies nothing of it,
+        // and takes it on its next run.
+        int fd = ::open(lastBackup.c_str(), O_RDONLY | O_CLOEXEC);
+        ASSERT_GE(fd, 0);
+        ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+        EXPECT_EQ(runJob(b, "LSCopy_SIMA_mgc"), "0");
+        EXPECT_THAT(b.scalar("SELECT TOP 1 h.message FROM msdb.dbo.sysjobhistory h JOIN msdb.dbo.sysjobs j ON j.job_id = h.job_id "
+                             "WHERE j.name = N'LSCopy_SIMA_mgc' AND h.step_id = 1 ORDER BY h.instance_id DESC"),
+                    ::testing::HasSubstr("being used by another process"));
+        EXPECT_TRUE(std::filesystem::is_empty(copy));
+        ::close(fd);
+    }
     EXPECT_EQ(runJob(b, "LSCopy_SIMA_mgc"), "1");
     EXPECT_TRUE(std::filesystem::exists(copy / std::filesystem::path(lastBackup).filename()));
+    EXPECT_EQ(std::filesystem::file_size(copy / std::filesystem::path(lastBackup).filename()), std::filesystem::file_size(lastBackup));
     EXPECT_EQ(runJob(b, "LSRestore_SIMA_mgc"), "1");
     auto lastLsn = a.exec("RESTORE HEADERONLY FROM DISK = N'" + lastBackup + "'").results.at(0).at(0, "LastLSN");
     EXPECT_EQ(b.scalar("SELECT f.redo_start_lsn FROM sys.master_files f WHERE f.database_id = DB_ID(N'mgc') AND f.file_id = 1"), lastLsn);

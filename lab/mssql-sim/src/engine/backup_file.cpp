@@ -5,6 +5,10 @@
 #include <Poco/Checksum.h>
 #include <boost/json.hpp>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -27,6 +31,68 @@ SqlError openError(const std::filesystem::path& p, int err) {
     if (err == EISDIR) return errors::cannotOpenDevice(p.string(), 5, "Access is denied.");
     return errors::cannotOpenDevice(p.string(), err, std::strerror(err));
 }
+
+// A backup file open for writing, under an exclusive flock for as long as it is written.
+// SQL Server on Windows opens its backup files without sharing, so the log shipping copy job
+// cannot read a backup that is still being written (it fails with "being used by another
+// process" and tries again on its next run); the simulator's copy job honours this lock the
+// same way (Agent::runCopyJob). A new file is created unnamed (O_TMPFILE), locked, then
+// linked under its name, so no reader ever sees it unlocked; it is written in place under
+// that name, so a backup cut off by an outage still leaves a short file behind, as on SQL Server.
+class LockedBackupFile {
+public:
+    LockedBackupFile(const std::filesystem::path& path, bool append) : path_(path) {
+        if (append) {
+            open_locked(O_WRONLY | O_APPEND | O_CLOEXEC);
+        } else if (std::filesystem::exists(path)) {
+            open_locked(O_WRONLY | O_CLOEXEC);
+            if (::ftruncate(fd_, 0) != 0) fail(errno);
+        } else {
+            create_locked();
+        }
+    }
+    ~LockedBackupFile() { ::close(fd_); }  // releases the lock
+    LockedBackupFile(const LockedBackupFile&) = delete;
+    LockedBackupFile& operator=(const LockedBackupFile&) = delete;
+
+    void write(const char* data, std::size_t size) {
+        while (size > 0) {
+            ssize_t n = ::write(fd_, data, size);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw errors::cannotOpenDevice(path_.string(), 112, "There is not enough space on the disk.");
+            data += n;
+            size -= static_cast<std::size_t>(n);
+        }
+    }
+
+private:
+    [[noreturn]] void fail(int err) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+        throw openError(path_, err);
+    }
+    void open_locked(int flags) {
+        fd_ = ::open(path_.c_str(), flags);
+        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) fail(errno);
+    }
+    void create_locked() {
+        std::filesystem::path dir = path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path();
+        fd_ = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+        if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+            // No O_TMPFILE on this file system: create and lock (a reader may see the
+            // empty file in between).
+            fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) fail(errno);
+            return;
+        }
+        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) fail(errno);
+        std::string self = fmt::format("/proc/self/fd/{}", fd_);
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) != 0) fail(errno);
+    }
+
+    std::filesystem::path path_;
+    int fd_ = -1;
+};
 
 void putU32(std::string& s, std::uint32_t v) { for (int i = 0; i < 4; ++i) s.push_back(static_cast<char>(v >> (8 * i))); }
 void putU64(std::string& s, std::uint64_t v) { for (int i = 0; i < 8; ++i) s.push_back(static_cast<char>(v >> (8 * i))); }
@@ -55,15 +121,14 @@ int BackupFile::write(const std::filesystem::path& path, BackupHeader header, st
     header.BackupSize = static_cast<std::int64_t>(payloadBytes) + 1024;
     std::string json = boost::json::serialize(boost::json::value_from(header));
 
-    std::ofstream out(path, append ? (std::ios::binary | std::ios::app) : (std::ios::binary | std::ios::trunc));
-    if (!out) throw openError(path, errno);
+    LockedBackupFile out(path, append);
     std::string head;
     if (!append) head.append(kMagic, 16);
     head.append(kSetMarker, 4);
     putU32(head, static_cast<std::uint32_t>(json.size()));
     head += json;
     putU64(head, payloadBytes);
-    out.write(head.data(), static_cast<std::streamsize>(head.size()));
+    out.write(head.data(), head.size());
 
     Poco::Checksum crc(Poco::Checksum::TYPE_CRC32);
     crc.update(json.data(), static_cast<unsigned>(json.size()));
@@ -73,14 +138,12 @@ int BackupFile::write(const std::filesystem::path& path, BackupHeader header, st
         std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf.size()));
         fillPayload(buf, state);
         crc.update(buf.data(), static_cast<unsigned>(n));
-        out.write(buf.data(), static_cast<std::streamsize>(n));
+        out.write(buf.data(), n);
         left -= n;
     }
     std::string tail;
     putU32(tail, crc.checksum());
     out.write(tail.data(), 4);
-    out.flush();
-    if (!out) throw errors::cannotOpenDevice(path.string(), 112, "There is not enough space on the disk.");
     return position;
 }
 
