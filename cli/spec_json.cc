@@ -13,6 +13,8 @@ json::object spec_to_json(const ComponentEntry& e) {
     if (!p.allowed.empty()) o["allowed"] = json::array(p.allowed.begin(), p.allowed.end());
     if (!p.resource_type.empty()) o["resource_type"] = p.resource_type;
     if (p.type == ParamType::list) o["item_type"] = to_string(p.item_type);
+    if (p.minimum) o["minimum"] = *p.minimum;
+    if (p.maximum) o["maximum"] = *p.maximum;
     params.push_back(std::move(o));
   }
   return {{"name", e.name}, {"kind", to_string(e.kind)}, {"effect", to_string(e.spec.effect)},
@@ -42,6 +44,9 @@ json::object with_schema(const ComponentSpec& spec) {
     auto s = type_schema(p.type);
     s["description"] = p.description;
     if (!p.allowed.empty()) s["enum"] = json::array(p.allowed.begin(), p.allowed.end());
+    // JSON Schema applies these to numbers only, so a "${var.x}" string still passes.
+    if (p.minimum) s["minimum"] = *p.minimum;
+    if (p.maximum) s["maximum"] = *p.maximum;
     if (!p.default_value.is_null()) s["default"] = p.default_value;
     props[p.name] = std::move(s);
     if (p.required) required.push_back(json::value(p.name));

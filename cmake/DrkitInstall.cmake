@@ -6,15 +6,16 @@
 #   include/drkit/*.hpp
 #   lib/cmake/drkit/drkitConfig.cmake, drkitConfigVersion.cmake, drkitTargets*.cmake,
 #                   DrkitPlugin.cmake
-# so a third party writes find_package(drkit 0.1 REQUIRED) and drkit_add_plugin(...).
+# so a third party writes find_package(drkit 0.2 REQUIRED) and drkit_add_plugin(...).
 include_guard(GLOBAL)
 include(CMakePackageConfigHelpers)
 
 # The first drkit release of each ABI version, "ABI:RELEASE". The version file maps the
-# release a project asks for (find_package(drkit 0.1)) to its ABI version and accepts the
+# release a project asks for (find_package(drkit 0.2)) to its ABI version and accepts the
 # installed drkit only when that ABI equals the installed one. Add an entry whenever
 # kAbiVersion in framework/include/drkit/version.hpp is bumped (configure fails until then).
-set(DRKIT_ABI_FIRST_RELEASES "1:0.1.0")
+# ABI 2 (0.2.0): ParamSpec gained minimum and maximum.
+set(DRKIT_ABI_FIRST_RELEASES "1:0.1.0;2:0.2.0")
 
 # drkit::kAbiVersion and drkit::kVersion, read from the header so there is one source of truth.
 set(_drkit_version_hpp "${PROJECT_SOURCE_DIR}/framework/include/drkit/version.hpp")

@@ -48,6 +48,9 @@ void describe_component(const ComponentEntry& e) {
     std::string extra;
     if (p.required) extra += " required";
     if (!p.default_value.is_null()) extra += " default " + boost::json::serialize(p.default_value);
+    if (p.minimum && p.maximum) extra += fmt::format(" {} to {}", *p.minimum, *p.maximum);
+    else if (p.minimum) extra += fmt::format(" >= {}", *p.minimum);
+    else if (p.maximum) extra += fmt::format(" <= {}", *p.maximum);
     if (p.secret) extra += " secret";
     if (!p.allowed.empty()) {
       std::string a;

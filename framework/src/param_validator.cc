@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 #include <boost/json/serialize.hpp>
 
 #include "drkit/duration.hpp"
@@ -47,6 +49,21 @@ std::string type_problem(ParamType type, const boost::json::value& v) {
       return v.is_object() ? "" : "an object";
   }
   return "";
+}
+
+// Empty when the integer `v` lies within p.minimum..p.maximum, else the error.
+std::string range_problem(const ParamSpec& p, const boost::json::value& v) {
+  // A uint64 beyond int64's range is above any maximum and any minimum.
+  bool huge = v.is_uint64() && v.get_uint64() > static_cast<std::uint64_t>(INT64_MAX);
+  std::int64_t n = huge ? INT64_MAX : v.to_number<std::int64_t>();
+  bool low = p.minimum && !huge && n < *p.minimum;
+  bool high = p.maximum && (huge || n > *p.maximum);
+  if (!low && !high) return "";
+  std::string shown = boost::json::serialize(v);
+  if (p.minimum && p.maximum)
+    return fmt::format("'{}' is {}: give {} to {}", p.name, shown, *p.minimum, *p.maximum);
+  if (p.minimum) return fmt::format("'{}' is {}: give {} or more", p.name, shown, *p.minimum);
+  return fmt::format("'{}' is {}: give {} or less", p.name, shown, *p.maximum);
 }
 
 bool is_whole_template(const boost::json::value& v) {
@@ -96,6 +113,9 @@ boost::json::object validate_params(const ComponentSpec& spec, const boost::json
       out.push_back({"", 0, 0, ppath,
                      fmt::format("'{}' must be {}, not {}", p.name, expected, json_kind(v))});
       continue;
+    }
+    if (p.type == ParamType::integer && (p.minimum || p.maximum)) {
+      if (auto range = range_problem(p, v); !range.empty()) out.push_back({"", 0, 0, ppath, range});
     }
     if (p.type == ParamType::list) {
       std::size_t i = 0;

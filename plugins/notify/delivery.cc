@@ -16,12 +16,9 @@ namespace drkit::notify {
 DeliveryOptions DeliveryOptions::from(const Params& params) {
   DeliveryOptions o;
   if (params.has("timeout")) o.timeout = params.duration("timeout");
-  o.attempts = static_cast<int>(params.integer_or("attempts", o.attempts));
+  o.attempts = static_cast<int>(params.integer_or("attempts", o.attempts));  // 1..20 (the spec)
   if (params.has("retry_delay")) o.retry_delay = params.duration("retry_delay");
   if (params.has("max_retry_delay")) o.max_retry_delay = params.duration("max_retry_delay");
-  if (o.attempts < 1 || o.attempts > 20)
-    throw ConfigError(fmt::format("attempts: {} is out of range; give 1 to 20 (1 = no retry)",
-                                  o.attempts));
   if (o.timeout.count() <= 0)
     throw ConfigError("timeout: must be more than 0; a typical value is \"10s\"");
   return o;
@@ -33,8 +30,9 @@ std::vector<ParamSpec> DeliveryOptions::param_specs() {
        .description = "The longest one attempt may take, from connect to the server's final "
                       "answer (TLS handshake and the whole SMTP dialogue included)."},
       {.name = "attempts", .type = ParamType::integer, .default_value = 3,
-       .description = "Delivery attempts in all (1 to 20), within one notify call. Connection "
-                      "errors, timeouts, HTTP 429/5xx and SMTP 4xx replies are retried."},
+       .description = "Delivery attempts in all (1 = no retry), within one notify call. Connection "
+                      "errors, timeouts, HTTP 429/5xx and SMTP 4xx replies are retried.",
+       .minimum = 1, .maximum = 20},
       {.name = "retry_delay", .type = ParamType::duration, .default_value = "1s",
        .description = "Wait before the second attempt; doubles for each further attempt."},
       {.name = "max_retry_delay", .type = ParamType::duration, .default_value = "30s",

@@ -46,7 +46,8 @@ ComponentSpec EmailNotifier::spec() {
           {.name = "host", .type = ParamType::string, .required = true,
            .description = "SMTP server host name (as in its certificate)."},
           {.name = "port", .type = ParamType::integer,
-           .description = "SMTP port; default 587 for starttls, 465 for tls, 25 for none."},
+           .description = "SMTP port; default 587 for starttls, 465 for tls, 25 for none.",
+           .minimum = 1, .maximum = 65535},
           {.name = "tls", .type = ParamType::string, .default_value = "starttls",
            .allowed = {"starttls", "tls", "none"},
            .description = "starttls: upgrade with STARTTLS (required); tls: TLS from the first "
@@ -106,9 +107,7 @@ EmailNotifier::EmailNotifier(const Params& params)
 
   server_.host = params.string("host");
   server_.security = security_of(params.string_or("tls", "starttls"));
-  server_.port = static_cast<int>(params.integer_or("port", default_port(server_.security)));
-  if (server_.port < 1 || server_.port > 65535)
-    throw ConfigError(fmt::format("port: {} is not a TCP port (1-65535)", server_.port));
+  server_.port = static_cast<int>(params.integer_or("port", default_port(server_.security)));  // 1..65535 (the spec)
   server_.tls = TlsOptions::from(params);
   server_.username = params.string_or("username", "");
   server_.password = params.string_or("password", "");

@@ -200,7 +200,7 @@ void register_write_greeting(drkit::Registry& r) {
                   {.name = "greeting", .type = ParamType::string, .default_value = "Hello",
                    .description = "the word before the name"},
                   {.name = "repeat", .type = ParamType::integer, .default_value = 1,
-                   .description = "how many lines to write (1 to 1000000)"},
+                   .description = "how many lines to write", .minimum = 1, .maximum = kMaxLines},
                   {.name = "hook", .type = ParamType::list,
                    .description = "a command run after writing (argv list), with HELLO_FILE set; "
                                   "exit 75 means try again"},
@@ -212,10 +212,8 @@ void register_write_greeting(drkit::Registry& r) {
        .description = "Outputs: path, changed (false when the file already held the greeting), "
                       "lines. A no-op when the file already greets `name` and there is no hook."},
       [](const drkit::Params& p) -> std::unique_ptr<drkit::Step> {
-        // Constraints a spec cannot express are checked by the factory (at plan and run time).
-        auto repeat = p.integer("repeat");
-        if (repeat < 1 || repeat > kMaxLines)
-          throw drkit::ConfigError(fmt::format("repeat must be between 1 and {}, not {}", kMaxLines, repeat));
+        // Constraints a spec cannot express are checked by the factory (drkit validate calls it
+        // once; so do plan and run). `repeat`'s bounds are in the spec, so drkit checks them.
         if (p.has("hook") && p.strings("hook").empty())
           throw drkit::ConfigError("hook must name a program: [\"systemctl\", \"reload\", \"x\"]");
         return std::make_unique<WriteGreetingStep>(p);

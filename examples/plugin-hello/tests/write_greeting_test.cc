@@ -73,7 +73,7 @@ TEST_F(WriteGreeting, RejectsInvalidParametersWithTheirName) {
     harness_.run("hello.write_greeting", {{"path", path("g.txt")}, {"name", "Ada"}, {"repeat", 0}});
     FAIL() << "repeat 0 should be refused";
   } catch (const drkit::ConfigError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("repeat must be between 1 and"));
+    EXPECT_THAT(e.what(), HasSubstr("'repeat' is 0: give 1 to 1000000"));
   }
   EXPECT_FALSE(std::filesystem::exists(path("g.txt")));
 }

@@ -2,11 +2,13 @@
 //
 // Every component declares its parameters. The framework validates each `with:` block of
 // a manifest against the spec before anything runs (unknown keys, missing required values,
-// wrong types, values not in `allowed`), applies defaults, and refuses to call run() of a
+// wrong types, values not in `allowed`, integers outside `minimum`..`maximum`), applies defaults, and refuses to call run() of a
 // Mutating component in plan or dry-run mode. A plugin therefore never sees a parameter
 // that its spec did not declare.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,11 @@ struct ParamSpec {
   std::string resource_type = {};
   // For ParamType::list: the type of each item (string by default).
   ParamType item_type = ParamType::string;
+  // For ParamType::integer: the smallest and largest value accepted, when set. Reported at
+  // the manifest's line like any other parameter error, and shown by `drkit plugins
+  // describe` and `drkit schema`, so a factory need not check them again.
+  std::optional<std::int64_t> minimum = std::nullopt;
+  std::optional<std::int64_t> maximum = std::nullopt;
 };
 
 struct ComponentSpec {

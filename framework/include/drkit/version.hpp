@@ -32,7 +32,7 @@ namespace drkit {
 // change to a struct's layout (even a field added at the end: plugins build the structs the
 // host reads), a virtual's signature or order, or an exported function's signature. Adding a
 // new free function or a new header keeps it. The full rule: docs/plugin-guide.md.
-inline constexpr int kAbiVersion = 1;
+inline constexpr int kAbiVersion = 2;
 
 // Compiler family, standard library, C++ standard and Boost version a binary was built with.
 // Example: "gcc-12/libstdc++-12/c++202002/boost-108100".
@@ -40,6 +40,6 @@ inline constexpr const char* kToolchain =
     DRKIT_COMPILER "/" DRKIT_STDLIB "/c++" DRKIT_STR(__cplusplus) "/boost-" DRKIT_STR(BOOST_VERSION);
 
 // The drkit release these headers belong to.
-inline constexpr const char* kVersion = "0.1.0";
+inline constexpr const char* kVersion = "0.2.0";
 
 }  // namespace drkit

@@ -34,7 +34,7 @@ void register_command_probe(Registry& r) {
                .params = {{.name = "argv", .type = ParamType::list, .required = true,
                            .description = "program and arguments"},
                           {.name = "expect_exit", .type = ParamType::integer, .default_value = 0,
-                           .description = "exit code meaning the condition holds"},
+                           .description = "exit code meaning the condition holds", .minimum = 0, .maximum = 255},
                           {.name = "timeout", .type = ParamType::duration, .default_value = "30s",
                            .description = "give up after this long"}}},
               [](const Params& p) { return std::make_unique<CommandProbe>(p); });

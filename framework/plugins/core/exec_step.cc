@@ -102,11 +102,11 @@ void register_exec(Registry& r) {
                   {.name = "timeout", .type = ParamType::duration,
                    .description = "kill the program (its whole process group) after this long"},
                   {.name = "expect_exit", .type = ParamType::integer, .default_value = 0,
-                   .description = "exit code that means success"},
+                   .description = "exit code that means success", .minimum = 0, .maximum = 255},
                   {.name = "retryable_exit_codes", .type = ParamType::list,
                    .description = "exit codes worth a retry", .item_type = ParamType::integer},
                   {.name = "output_lines", .type = ParamType::integer, .default_value = 20,
-                   .description = "lines of stdout/stderr kept in the outputs"}},
+                   .description = "lines of stdout/stderr kept in the outputs", .minimum = 0}},
        .description = "Outputs: exit_code, stdout, stderr (the last output_lines lines)."},
       [](const Params& p) { return std::make_unique<ExecStep>(p); });
 }

@@ -54,7 +54,8 @@ void register_file_probe(Registry& r) {
   r.add_probe({.name = "file",
                .summary = "Holds when a file exists (optionally: at least min_size bytes, at most max_age old)",
                .params = {{.name = "path", .type = ParamType::string, .required = true, .description = "the file"},
-                          {.name = "min_size", .type = ParamType::integer, .description = "minimum size in bytes"},
+                          {.name = "min_size", .type = ParamType::integer, .description = "minimum size in bytes",
+                           .minimum = 0},
                           {.name = "max_age", .type = ParamType::duration, .description = "maximum age (mtime)"}}},
               [](const Params& p) { return std::make_unique<FileProbe>(p); });
 }

@@ -12,9 +12,7 @@ namespace {
 class TcpProbe final : public Probe {
  public:
   explicit TcpProbe(const Params& p)
-      : host_(p.string("host")), port_(p.integer("port")), timeout_(p.duration("timeout")) {
-    if (port_ < 1 || port_ > 65535) throw ConfigError("core.tcp: 'port' must be 1..65535");
-  }
+      : host_(p.string("host")), port_(p.integer("port")), timeout_(p.duration("timeout")) {}
   ProbeResult check(Context&) override {
     std::string where = fmt::format("{}:{}", host_, port_);
     try {
@@ -38,7 +36,8 @@ void register_tcp_probe(Registry& r) {
   r.add_probe({.name = "tcp",
                .summary = "Holds when host:port accepts a TCP connection (value: true/false)",
                .params = {{.name = "host", .type = ParamType::string, .required = true, .description = "host name or address"},
-                          {.name = "port", .type = ParamType::integer, .required = true, .description = "TCP port"},
+                          {.name = "port", .type = ParamType::integer, .required = true, .description = "TCP port",
+                           .minimum = 1, .maximum = 65535},
                           {.name = "timeout", .type = ParamType::duration, .default_value = "3s",
                            .description = "connect timeout"}}},
               [](const Params& p) { return std::make_unique<TcpProbe>(p); });

@@ -52,7 +52,7 @@ void register_invoke(Registry& r) {
                                   "true is a switch, false is -Name:$false, null is $null, lists "
                                   "are @(...), objects are @{...} (list modifiers)"},
                   {.name = "depth", .type = ParamType::integer, .default_value = 4,
-                   .description = "ConvertTo-Json -Depth for the output"}},
+                   .description = "ConvertTo-Json -Depth for the output", .minimum = 1, .maximum = 100}},
        .description =
            "Runs `cmdlet` with `parameters` and outputs {result: <its output as JSON>}. Not "
            "idempotent by itself: prefer the dedicated steps. Note that Windows PowerShell 5.1 "
@@ -63,8 +63,7 @@ void register_invoke(Registry& r) {
         validate_cmdlet_name("cmdlet", cmdlet);
         boost::json::object args = p.has("parameters") ? p.object("parameters") : boost::json::object{};
         ps_arguments("parameters", args);  // validates names and values now, not at run time
-        std::int64_t depth = p.integer_or("depth", 4);
-        if (depth < 1 || depth > 100) throw ConfigError("depth: expected 1 to 100");
+        std::int64_t depth = p.integer_or("depth", 4);  // 1..100 (the spec)
         return std::make_unique<InvokeStep>(std::move(shell), std::move(cmdlet), std::move(args), depth);
       });
 }

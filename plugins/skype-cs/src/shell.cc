@@ -64,7 +64,7 @@ ComponentSpec shell_resource_spec() {
               {.name = "ssh_program", .default_value = "ssh",
                .description = "ssh transport: the ssh client"},
               {.name = "ssh_port", .type = ParamType::integer,
-               .description = "ssh transport: the port (default: ssh's)"},
+               .description = "ssh transport: the port (default: ssh's)", .minimum = 1, .maximum = 65535},
               {.name = "ssh_identity_file",
                .description = "ssh transport: the private key file (-i)"},
               {.name = "ssh_options",
@@ -132,9 +132,7 @@ ShellConfig ShellConfig::from_params(const Params& params) {
       throw ConfigError(fmt::format("{}.ssh_target: '{}' is not valid: expected user@host", r.name, target));
     c.argv = {p.string_or("ssh_program", "ssh"), "-o", "BatchMode=yes"};
     if (p.has("ssh_port")) {
-      auto port = p.integer("ssh_port");
-      if (port < 1 || port > 65535)
-        throw ConfigError(fmt::format("{}.ssh_port: {} is not a TCP port", r.name, port));
+      auto port = p.integer("ssh_port");  // 1..65535 (the spec)
       c.argv.insert(c.argv.end(), {"-p", std::to_string(port)});
     }
     if (p.has("ssh_identity_file"))

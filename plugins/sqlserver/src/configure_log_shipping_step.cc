@@ -205,7 +205,8 @@ void register_configure_log_shipping(Registry& r) {
     return ParamSpec{.name = name, .required = required, .description = description};
   };
   auto minutes = [](const char* name, std::int64_t def, const char* description) {
-    return ParamSpec{.name = name, .type = ParamType::integer, .default_value = def, .description = description};
+    return ParamSpec{.name = name, .type = ParamType::integer, .default_value = def, .description = description,
+                     .minimum = 1};
   };
   r.add_step(
       {.name = "configure_log_shipping",

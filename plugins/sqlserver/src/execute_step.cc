@@ -62,7 +62,7 @@ void register_execute(Registry& r) {
               .params = {instance_param(),
                          {.name = "sql", .required = true, .description = "The batch (no GO separators)"},
                          {.name = "max_rows", .type = ParamType::integer, .default_value = 1000,
-                          .description = "Rows of the first result set kept in the outputs"}},
+                          .description = "Rows of the first result set kept in the outputs", .minimum = 0}},
               .description = "Values are text. Outputs: rows (first result set, column -> value), rows_truncated, "
                              "result_sets, messages (INFO/PRINT). Re-runnable only if the batch is."},
              [](const Params& p) { return std::make_unique<ExecuteStep>(p); });

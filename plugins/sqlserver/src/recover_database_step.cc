@@ -88,7 +88,8 @@ void register_recover_database(Registry& r) {
               .effect = Effect::mutating,
               .params = {instance_param(), database_param(),
                          {.name = "exclusive_access_attempts", .type = ParamType::integer, .default_value = 5,
-                          .description = "Tries when another session holds the database (error 3101)"},
+                          .description = "Tries when another session holds the database (error 3101)",
+                          .minimum = 1},
                          {.name = "exclusive_access_delay", .type = ParamType::duration, .default_value = "2s",
                           .description = "Wait between those tries"}},
               .description = "No-op when the database is already ONLINE. Nothing can be restored after "

@@ -305,7 +305,9 @@ std::vector<ParamSpec> copy_param_specs() {
       {.name = "parallel",
        .type = ParamType::integer,
        .default_value = 4,
-       .description = "files copied at once (1 to 64)"},
+       .description = "files copied at once",
+       .minimum = 1,
+       .maximum = kMaxParallel},
       {.name = "method",
        .type = ParamType::string,
        .default_value = "auto",
@@ -328,7 +330,9 @@ std::vector<ParamSpec> copy_param_specs() {
       {.name = "bandwidth_mib_s",
        .type = ParamType::integer,
        .default_value = 0,
-       .description = "limit all copies together to this many MiB/s (0 = unlimited), to spare a WAN link"},
+       .description = "limit all copies together to this many MiB/s (0 = unlimited), to spare a WAN link",
+       .minimum = 0,
+       .maximum = kMaxBandwidthMib},
   });
   return specs;
 }

@@ -36,6 +36,10 @@ enum class FileErrorPolicy { fail, carry_on };
 const char* to_string(ChecksumAlgorithm a);
 const char* to_string(CopyMethod m);
 
+// Bounds of `parallel` and `bandwidth_mib_s`, declared in the spec (validated by drkit).
+inline constexpr std::int64_t kMaxParallel = 64;
+inline constexpr std::int64_t kMaxBandwidthMib = 1 << 20;
+
 // Options of storage-share.copy_backups. Defaults match the spec's.
 struct CopyOptions {
   ShareLocation share;

@@ -63,7 +63,8 @@ void register_free_space_probe(Registry& r) {
   specs.push_back({.name = "margin_mib",
                    .type = ParamType::integer,
                    .default_value = 1024,
-                   .description = "room to keep free beyond the pending bytes, in MiB"});
+                   .description = "room to keep free beyond the pending bytes, in MiB",
+                   .minimum = 0});
   r.add_probe({.name = "free_space",
                .summary = "Holds when the destination has room for the pending log backups plus a margin",
                .params = std::move(specs),
@@ -71,8 +72,7 @@ void register_free_space_probe(Registry& r) {
                               "{free_bytes, pending_bytes, pending_files, margin_bytes, needed_bytes}. Fails "
                               "(could not check) when the share is unreachable."},
               [](const Params& p) {
-                std::int64_t margin = p.integer_or("margin_mib", 1024);
-                if (margin < 0) throw ConfigError("`margin_mib` is negative: give 0 or more MiB");
+                std::int64_t margin = p.integer_or("margin_mib", 1024);  // >= 0 (the spec)
                 return std::make_unique<FreeSpaceProbe>(share_location_from(p), p.string("destination"),
                                                         selection_from(p), static_cast<std::uint64_t>(margin) << 20);
               });

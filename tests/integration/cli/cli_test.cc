@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <fmt/format.h>
 
+#include "drkit/version.hpp"
 #include "drkit_process.h"
 
 namespace drkit::test {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
 const std::string kHello = std::string(DRKIT_SOURCE_DIR) + "/examples/hello/drkit.json";
@@ -61,12 +64,12 @@ TEST(Cli, MissingSecretIsAValidationError) {
   EXPECT_THAT(r.err, HasSubstr("secret environment variable DRKIT_NO_SUCH_VAR is not set"));
 }
 
-// What only a plugin's factory can check ("argv must name a program", a port beyond 65535)
-// is reported by validate and plan at its place, not by a run that fails halfway through.
+// What only a plugin's factory can check ("argv must name a program") is reported by validate
+// and plan at its place, not by a run that fails halfway through.
 TEST(Cli, FactoryConstraintsAreValidationErrors) {
   TempDir dir;
   write_file(dir / "drkit.json", R"({"drkit": 1, "pipelines": {"p": {
-    "guards": [{"id": "db", "probe": "core.tcp", "with": {"host": "127.0.0.1", "port": 70000}}],
+    "guards": [{"id": "db", "probe": "core.command", "with": {"argv": []}}],
     "steps": [
     {"id": "a", "uses": "core.exec", "with": {"argv": []}},
     {"id": "b", "uses": "core.exec", "with": {"argv": [], "env": {"X": "${steps.a.outputs.x}"}}}]}}})");
@@ -80,7 +83,7 @@ TEST(Cli, FactoryConstraintsAreValidationErrors) {
     auto lines = lines_of(r.err);
     // Step b reads an output of step a, which exists only during the run: not judged here.
     ASSERT_EQ(lines.size(), 2u) << command << r.err;
-    EXPECT_EQ(lines[0], file + ":2:50: pipelines.p.guards[0].with: core.tcp refuses these parameters: 'port' must be 1..65535");
+    EXPECT_EQ(lines[0], file + ":2:54: pipelines.p.guards[0].with: core.command refuses these parameters: 'argv' must name a program");
     EXPECT_EQ(lines[1], file + ":4:38: pipelines.p.steps[0].with: core.exec refuses these parameters: 'argv' must name a program");
   }
 }
@@ -94,6 +97,35 @@ TEST(Cli, AnEscapedStepReferenceDoesNotHideAFactoryError) {
   auto r = drkit({"validate", "-m", (dir / "drkit.json").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("pipelines.p.steps[0].with: core.exec refuses these parameters: 'argv' must name a program"));
+}
+
+// A spec's integer bounds (ParamSpec minimum/maximum) are checked at the parameter, every
+// out-of-range value at once, and shown by plugins describe and the JSON schema.
+TEST(Cli, IntegerBoundsAreCheckedAtTheParameterAndShown) {
+  TempDir dir;
+  write_file(dir / "drkit.json", R"({"drkit": 1, "pipelines": {"p": {
+    "guards": [{"id": "db", "probe": "core.tcp", "with": {"host": "127.0.0.1", "port": 70000}}],
+    "steps": [
+    {"id": "a", "uses": "core.exec", "with": {"argv": ["true"], "output_lines": -1, "expect_exit": 256}}]}}})");
+  std::string file = (dir / "drkit.json").string();
+  auto r = drkit({"validate", "-m", file});
+  EXPECT_EQ(r.exit_code, 2);
+  auto lines = lines_of(r.err);
+  ASSERT_EQ(lines.size(), 3u) << r.err;
+  EXPECT_EQ(lines[0], file + ":2:80: pipelines.p.guards[0].with.port: 'port' is 70000: give 1 to 65535");
+  EXPECT_EQ(lines[1], file + ":4:85: pipelines.p.steps[0].with.expect_exit: 'expect_exit' is 256: give 0 to 255");
+  EXPECT_EQ(lines[2], file + ":4:65: pipelines.p.steps[0].with.output_lines: 'output_lines' is -1: give 0 or more");
+
+  auto text = drkit({"plugins", "describe", "core.tcp"});
+  EXPECT_THAT(text.out, ContainsRegex("port +integer +required 1 to 65535"));
+  auto spec = boost::json::parse(drkit({"plugins", "describe", "core.exec", "--output", "json"}).out).as_object();
+  for (const auto& p : spec.at("params").as_array()) {
+    if (p.at("name") != "output_lines") continue;
+    EXPECT_EQ(p.at("minimum"), 0);
+    EXPECT_FALSE(p.as_object().contains("maximum"));
+  }
+  auto schema = drkit({"schema"}).out;
+  EXPECT_THAT(schema, HasSubstr(R"("port":{"type":["integer","string"],"description":"TCP port","minimum":1,"maximum":65535})"));
 }
 
 TEST(Cli, UnknownCommandSuggestsTheClosest) {
@@ -140,14 +172,14 @@ TEST(Cli, PluginsListDescribeAndSchema) {
   EXPECT_EQ(list.exit_code, 0);
   EXPECT_THAT(list.out, HasSubstr("core.exec"));
   auto desc = drkit({"plugins", "describe", "core"});
-  EXPECT_THAT(desc.out, HasSubstr("ABI version: 1"));
+  EXPECT_THAT(desc.out, HasSubstr(fmt::format("ABI version: {}", drkit::kAbiVersion)));
   EXPECT_THAT(desc.out, HasSubstr("argv"));
   auto one = drkit({"plugins", "describe", "core.tcp"});
   EXPECT_EQ(one.exit_code, 0) << one.err;
-  EXPECT_THAT(one.out, HasSubstr("  from plugin core 0.1.0 (" + std::string(DRKIT_BUILD_DIR) + "/lib/drkit/plugins/drkit-core.so)"));
+  EXPECT_THAT(one.out, HasSubstr("  from plugin core 0.2.0 (" + std::string(DRKIT_BUILD_DIR) + "/lib/drkit/plugins/drkit-core.so)"));
   auto one_json = boost::json::parse(drkit({"plugins", "describe", "core.tcp", "--output", "json"}).out).as_object();
   EXPECT_EQ(one_json.at("plugin"), "core");
-  EXPECT_EQ(one_json.at("plugin_version"), "0.1.0");
+  EXPECT_EQ(one_json.at("plugin_version"), "0.2.0");
   EXPECT_EQ(std::string(one_json.at("plugin_file").as_string()), std::string(DRKIT_BUILD_DIR) + "/lib/drkit/plugins/drkit-core.so");
   auto bad = drkit({"plugins", "describe", "core.exce"});
   EXPECT_EQ(bad.exit_code, 2);

@@ -203,7 +203,7 @@ TEST_F(CopyBackupsTest, BadParametersAreRefusedWithWhatToDo) {
     copy({{"parallel", 0}});
     FAIL() << "parallel 0 accepted";
   } catch (const drkit::ConfigError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("give 1 to 64"));
+    EXPECT_THAT(e.what(), HasSubstr("'parallel' is 0: give 1 to 64"));
   }
   EXPECT_THROW(copy({{"checksum", "md5"}}), drkit::ConfigError);
 }

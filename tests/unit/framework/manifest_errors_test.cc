@@ -46,6 +46,14 @@ void register_unit_components(ComponentRegistry& registry) {
                   {.name = "mode", .default_value = "safe", .allowed = {"fast", "safe"},
                    .description = "how"}}},
       [](const Params&) { return std::make_unique<NoopStep>(); });
+  registry.add_step(
+      {.name = "scale",
+       .summary = "Sets how many copies run",
+       .params = {{.name = "replicas", .type = ParamType::integer, .default_value = 1,
+                   .description = "copies", .minimum = 1, .maximum = 10},
+                  {.name = "budget", .type = ParamType::integer, .description = "at most this much",
+                   .maximum = 100}}},
+      [](const Params&) { return std::make_unique<NoopStep>(); });
 }
 
 class BadManifest : public ::testing::Test {
@@ -841,6 +849,24 @@ TEST_F(BadManifest, EveryProblemIsReportedAtOnceInFileOrder) {
                           "but a step is needed here"));
 }
 
+TEST_F(BadManifest, IntegersOutsideTheirBoundsAreReportedAtTheParameter) {
+  EXPECT_THAT(problems(R"json({
+  "drkit": 1,
+  "pipelines": {
+    "p": {
+      "steps": [
+        { "id": "a", "uses": "unit.scale", "with": { "replicas": 0, "budget": 101 } },
+        { "id": "b", "uses": "unit.scale", "with": { "replicas": 18446744073709551615 } },
+        { "id": "c", "uses": "unit.scale", "with": { "replicas": 10, "budget": -9223372036854775807 } }
+      ]
+    }
+  }
+})json"),
+              ElementsAre("drkit.json:6:54: pipelines.p.steps[0].with.replicas: 'replicas' is 0: give 1 to 10",
+                          "drkit.json:6:69: pipelines.p.steps[0].with.budget: 'budget' is 101: give 100 or less",
+                          "drkit.json:7:54: pipelines.p.steps[1].with.replicas: 'replicas' is "
+                          "18446744073709551615: give 1 to 10"));
+}
 
 }  // namespace
 }  // namespace drkit
