@@ -28,15 +28,16 @@ A_FILES=32; B_FILES=10000
 if (( QUICK )); then A_FILES=8; B_FILES=2000; fi
 
 drop_caches() { sync; { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null || true; }
-# seconds COMMAND...: wall time of COMMAND, caches dropped first
-seconds() {
-  drop_caches
+# warm_seconds COMMAND...: wall time of COMMAND (its output goes to $ROOT/last.out)
+warm_seconds() {
   local t0 t1
   t0=$(date +%s.%N)
   "$@" > "$ROOT/last.out"
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc -l
 }
+# seconds COMMAND...: the same, caches dropped first
+seconds() { drop_caches; warm_seconds "$@"; }
 drkit_copy() { "$BENCH" copy "$1"; }
 mib_s() { echo "$1 / $2" | bc -l; }
 fmt() { printf '%.2f' "$1"; }
@@ -117,13 +118,6 @@ declare -A runs_b
 rounds=()
 for ((r = 1; r <= ${B_COLD:-3}; r++)); do rounds+=("cold-$r"); done
 for ((r = 1; r <= ${B_WARM:-5}; r++)); do rounds+=("warm-$r"); done
-warm_seconds() {  # like seconds, without dropping the caches
-  local t0 t1
-  t0=$(date +%s.%N)
-  "$@" > "$ROOT/last.out"
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc -l
-}
 for round in "${rounds[@]}"; do
   "$BENCH" generate "$ROOT/b-src" 10 $((1 << 20)) "new-$round-"
   kind=${round%-*}

@@ -2,9 +2,9 @@
 //
 // Every component declares its parameters. The framework validates each `with:` block of
 // a manifest against the spec before anything runs (unknown keys, missing required values,
-// wrong types, values not in `allowed`, integers outside `minimum`..`maximum`), applies defaults, and refuses to call run() of a
-// Mutating component in plan or dry-run mode. A plugin therefore never sees a parameter
-// that its spec did not declare.
+// wrong types, values not in `allowed`, integers outside `minimum`..`maximum`), applies
+// defaults, and refuses to call run() of a Mutating component in plan or dry-run mode. A
+// plugin therefore never sees a parameter that its spec did not declare.
 #pragma once
 
 #include <cstdint>

@@ -5,10 +5,6 @@
 #include "engine/mirroring.hpp"
 
 #include <spdlog/spdlog.h>
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-#include <cerrno>
 
 #include <algorithm>
 #include <chrono>
@@ -241,20 +237,14 @@ bool Agent::runCopyJob(Job& job, std::string& message) {
         if (!lastName.empty() && name <= lastName) continue;
         fs::path target = dst / name;
         if (!fs::exists(target)) {
-            // A backup the primary is still writing is locked (BackupFile::write), as SQL Server
-            // holds its backup files open without sharing: the real copy job fails on it and
-            // copies it on a later run. Holding the shared lock keeps the writer out meanwhile.
-            int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
-            if (fd >= 0 && ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
-                ::close(fd);
+            // A backup the primary is still writing is locked: the real copy job fails on it
+            // and copies it on a later run.
+            BackupFileReadLock lock(f);
+            if (lock.busy()) {
                 message = fmt::format("*** Error: Could not copy '{}': The process cannot access the file because it is being used "
                                       "by another process. Copied {} log backup file(s) before it.", f.string(), copied);
                 return false;
             }
-            struct FdCloser {
-                int fd;
-                ~FdCloser() { if (fd >= 0) ::close(fd); }
-            } lock{fd};
             // Copy to a .wrk name first and rename when complete, like the real copy job.
             fs::path wrk = target;
             wrk += ".wrk";

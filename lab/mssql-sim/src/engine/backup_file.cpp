@@ -36,7 +36,7 @@ SqlError openError(const std::filesystem::path& p, int err) {
 // SQL Server on Windows opens its backup files without sharing, so the log shipping copy job
 // cannot read a backup that is still being written (it fails with "being used by another
 // process" and tries again on its next run); the simulator's copy job honours this lock the
-// same way (Agent::runCopyJob). A new file is created unnamed (O_TMPFILE), locked, then
+// same way (BackupFileReadLock). A new file is created unnamed (O_TMPFILE), locked, then
 // linked under its name, so no reader ever sees it unlocked; it is written in place under
 // that name, so a backup cut off by an outage still leaves a short file behind, as on SQL Server.
 class LockedBackupFile {
@@ -71,9 +71,13 @@ private:
         fd_ = -1;
         throw openError(path_, err);
     }
+    // Takes the exclusive lock on the file just opened as fd_, or throws.
+    void lock() {
+        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) fail(errno);
+    }
     void open_locked(int flags) {
         fd_ = ::open(path_.c_str(), flags);
-        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) fail(errno);
+        lock();
     }
     void create_locked() {
         std::filesystem::path dir = path_.parent_path().empty() ? std::filesystem::path(".") : path_.parent_path();
@@ -81,11 +85,10 @@ private:
         if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
             // No O_TMPFILE on this file system: create and lock (a reader may see the
             // empty file in between).
-            fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-            if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) fail(errno);
+            open_locked(O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC);
             return;
         }
-        if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0) fail(errno);
+        lock();
         std::string self = fmt::format("/proc/self/fd/{}", fd_);
         if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) != 0) fail(errno);
     }
@@ -145,6 +148,16 @@ int BackupFile::write(const std::filesystem::path& path, BackupHeader header, st
     putU32(tail, crc.checksum());
     out.write(tail.data(), 4);
     return position;
+}
+
+BackupFileReadLock::BackupFileReadLock(const std::filesystem::path& path)
+    : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+    // A file that cannot be opened is not busy: the copy that follows reports why.
+    busy_ = fd_ >= 0 && ::flock(fd_, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+}
+
+BackupFileReadLock::~BackupFileReadLock() {
+    if (fd_ >= 0) ::close(fd_);
 }
 
 std::vector<BackupSetInfo> BackupFile::read(const std::filesystem::path& path, bool verify) {

@@ -75,4 +75,20 @@ public:
     static std::vector<BackupSetInfo> read(const std::filesystem::path& path, bool verify);
 };
 
+// A shared lock on a backup file, held by the copy job while it copies the file. write() holds
+// the file exclusively for as long as it writes it, as SQL Server holds a backup open without
+// sharing; busy() is then true and the caller must leave the file for a later run.
+class BackupFileReadLock {
+public:
+    explicit BackupFileReadLock(const std::filesystem::path& path);
+    ~BackupFileReadLock();
+    BackupFileReadLock(const BackupFileReadLock&) = delete;
+    BackupFileReadLock& operator=(const BackupFileReadLock&) = delete;
+    bool busy() const { return busy_; }
+
+private:
+    int fd_ = -1;
+    bool busy_ = false;
+};
+
 }  // namespace mssql_sim
